@@ -6,6 +6,8 @@ import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -38,7 +40,14 @@ public final class SafetensorsFile implements AutoCloseable {
         this.byName = m;
     }
 
+    /**
+     * Opens and validates a file. A damaged or hostile file gives a {@link SafetensorsFormatException};
+     * any other read problem an {@link IOException} whose message names the file.
+     */
     public static SafetensorsFile open(Path path) throws IOException {
+        if (Files.isDirectory(path)) {
+            throw new SafetensorsFormatException(path, "is a folder, not a safetensors file: pass one of the .safetensors files in it");
+        }
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
             long size = ch.size();
             if (size < 8) {
@@ -46,15 +55,24 @@ public final class SafetensorsFile implements AutoCloseable {
                         + " bytes; a safetensors file starts with an 8-byte header length: the file is truncated or not safetensors");
             }
             ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-            readFully(ch, lenBuf, 0);
+            readFully(path, ch, lenBuf, 0);
             long n = lenBuf.flip().getLong();
-            if (n < 2 || n > SafetensorsHeader.MAX_HEADER_BYTES || n > size - 8) {
+            // n is unsigned on disk: a negative long is a length of 2^63 or more.
+            if (n < 0 || n > SafetensorsHeader.MAX_HEADER_BYTES) {
                 throw new SafetensorsFormatException(path, "header length field says " + Long.toUnsignedString(n)
-                        + " bytes but the file has " + size + " bytes and headers are capped at "
-                        + SafetensorsHeader.MAX_HEADER_BYTES + "; the file is corrupt or not safetensors");
+                        + " bytes, which exceeds the " + SafetensorsHeader.MAX_HEADER_BYTES
+                        + "-byte cap on safetensors headers; the file is corrupt or not safetensors");
+            }
+            if (n < 2) {
+                throw new SafetensorsFormatException(path, "header length field says " + n
+                        + " bytes but a header is at least 2 bytes ({}); the file is corrupt or not safetensors");
+            }
+            if (n > size - 8) {
+                throw new SafetensorsFormatException(path, "header length field says " + n + " bytes but only " + (size - 8)
+                        + " bytes follow it; the file is truncated or not safetensors: download or copy it again");
             }
             ByteBuffer json = ByteBuffer.allocate((int) n);
-            readFully(ch, json, 8);
+            readFully(path, ch, json, 8);
             SafetensorsHeader header = SafetensorsHeader.parse(path, size, json.flip());
             Arena arena = Arena.ofShared();
             try {
@@ -66,14 +84,19 @@ public final class SafetensorsFile implements AutoCloseable {
             }
         } catch (NoSuchFileException e) {
             throw new NoSuchFileException(path.toString(), null, "no such safetensors file");
+        } catch (SafetensorsFormatException | FileSystemException e) {
+            throw e; // these name the file already
+        } catch (IOException e) {
+            throw new IOException(path + ": cannot read the file (" + e.getMessage() + ")", e);
         }
     }
 
-    private static void readFully(FileChannel ch, ByteBuffer buf, long pos) throws IOException {
+    private static void readFully(Path path, FileChannel ch, ByteBuffer buf, long pos) throws IOException {
         while (buf.hasRemaining()) {
             int r = ch.read(buf, pos);
             if (r < 0) {
-                throw new java.io.EOFException("unexpected end of file");
+                throw new SafetensorsFormatException(path, "file ended at byte " + pos + " while its header was read;"
+                        + " it is still being written or was cut short: wait for the copy to finish or copy it again");
             }
             pos += r;
         }

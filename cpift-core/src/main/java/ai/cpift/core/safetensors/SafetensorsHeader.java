@@ -1,21 +1,33 @@
 package ai.cpift.core.safetensors;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import java.nio.charset.CharacterCodingException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,17 +46,29 @@ import java.util.Map;
  */
 public record SafetensorsHeader(List<TensorInfo> tensors, Map<String, String> metadata, long dataStart) {
 
-    /** Headers beyond this are refused before anything is allocated (the reference implementation uses the same cap). */
-    public static final long MAX_HEADER_BYTES = 100L * 1024 * 1024;
+    /**
+     * Headers beyond this are refused before anything is allocated: the reference implementation's
+     * cap ({@code MAX_HEADER_SIZE = 100_000_000} bytes), so a header we read also loads in Python.
+     */
+    public static final long MAX_HEADER_BYTES = 100_000_000L;
 
-    static final ObjectMapper JSON = JsonMapper.builder()
+    /** Ends the messages about damage inside the header. */
+    private static final String REEXPORT = "; the header is corrupt: re-export the file";
+
+    /**
+     * Strict JSON as the reference parser reads it: no NaN/Infinity, no comments, and no key twice
+     * in an object (Jackson would otherwise keep the last one silently). A real header nests 3
+     * levels and its numbers fit in 20 digits, so the limits refuse hostile input early. Tensor
+     * names are nearly all distinct, so interning them buys nothing; it is off, which also keeps
+     * the symbol table's hash-collision guard from refusing headers of unusual names.
+     */
+    static final ObjectMapper JSON = JsonMapper.builder(JsonFactory.builder()
+                    .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(16).maxNumberLength(32).build())
+                    .disable(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES)
+                    .build())
             .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
-
-    static {
-        JSON.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
-                .maxNestingDepth(16).maxNumberLength(32).build());
-    }
 
     public SafetensorsHeader {
         tensors = List.copyOf(tensors);
@@ -54,6 +78,10 @@ public record SafetensorsHeader(List<TensorInfo> tensors, Map<String, String> me
     /**
      * Parses and validates a header.
      *
+     * <p>The header is streamed: each top-level entry is read as a small tree, checked and
+     * dropped, so the memory needed stays a small multiple of the header size even for a
+     * hostile header of millions of tiny entries (a whole-header tree needs ~500 bytes each).
+     *
      * @param file       the file, for messages only
      * @param fileSize   the total file size
      * @param headerJson the N header bytes
@@ -61,46 +89,29 @@ public record SafetensorsHeader(List<TensorInfo> tensors, Map<String, String> me
     public static SafetensorsHeader parse(Path file, long fileSize, ByteBuffer headerJson) throws SafetensorsFormatException {
         long dataStart = 8L + headerJson.remaining();
         long dataLength = fileSize - dataStart;
-        String text;
-        try {
-            text = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(headerJson).toString();
-        } catch (CharacterCodingException e) {
-            throw new SafetensorsFormatException(file, "header is not valid UTF-8; the file is corrupt or not safetensors: re-export it");
-        }
-        JsonNode root;
-        try {
-            root = JSON.readTree(text);
-        } catch (JsonProcessingException e) {
-            throw new SafetensorsFormatException(file, "header is not valid JSON (" + e.getOriginalMessage()
-                    + " at column " + e.getLocation().getColumnNr() + "); the file is corrupt or truncated: re-export it");
-        }
-        if (root == null || !root.isObject()) {
-            throw new SafetensorsFormatException(file, "header must be a JSON object of tensor entries; found "
-                    + (root == null ? "nothing" : root.getNodeType()));
-        }
+        requireUtf8(file, headerJson.duplicate());
         Map<String, String> metadata = new LinkedHashMap<>();
         List<TensorInfo> tensors = new ArrayList<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
-            if (e.getKey().equals("__metadata__")) {
-                readMetadata(file, e.getValue(), metadata);
-            } else {
-                tensors.add(readTensor(file, e.getKey(), e.getValue(), dataLength));
-            }
+        Reader text = new InputStreamReader(new ByteBufferInputStream(headerJson.duplicate()), StandardCharsets.UTF_8);
+        try (JsonParser p = JSON.createParser(text)) {
+            readEntries(file, p, dataLength, metadata, tensors);
+        } catch (SafetensorsFormatException e) {
+            throw e;
+        } catch (IOException e) {
+            // Not expected from bytes in memory; still a damaged header, not a crash.
+            throw new SafetensorsFormatException(file, "header cannot be parsed (" + e.getMessage()
+                    + "); the file is corrupt or not safetensors: re-export it", e);
         }
         tensors.sort(Comparator.comparingLong(TensorInfo::begin).thenComparingLong(TensorInfo::end));
         long expected = 0;
         for (TensorInfo t : tensors) {
             if (t.begin() < expected) {
-                throw new SafetensorsFormatException(file, "tensor '" + t.name() + "' bytes [" + t.begin() + ", " + t.end()
+                throw new SafetensorsFormatException(file, "tensor " + quote(t.name()) + " bytes [" + t.begin() + ", " + t.end()
                         + ") overlap the previous tensor's (which end at " + expected + "); the header is corrupt: re-export the file");
             }
             if (t.begin() > expected) {
                 throw new SafetensorsFormatException(file, "bytes [" + expected + ", " + t.begin() + ") of the data section belong to no tensor"
-                        + " (a hole before '" + t.name() + "'); the header is corrupt: re-export the file");
+                        + " (a hole before " + quote(t.name()) + "); the header is corrupt: re-export the file");
             }
             expected = t.end();
         }
@@ -112,36 +123,175 @@ public record SafetensorsHeader(List<TensorInfo> tensors, Map<String, String> me
         return new SafetensorsHeader(tensors, metadata, dataStart);
     }
 
+    /** Checks the bytes are UTF-8 in small chunks, without decoding the whole header into memory. */
+    private static void requireUtf8(Path file, ByteBuffer bytes) throws SafetensorsFormatException {
+        CharsetDecoder dec = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        CharBuffer out = CharBuffer.allocate(8192);
+        long start = bytes.position();
+        CoderResult r;
+        do {
+            r = dec.decode(bytes, out, true);
+            out.clear();
+        } while (r.isOverflow());
+        if (!r.isError()) {
+            do {
+                r = dec.flush(out);
+                out.clear();
+            } while (r.isOverflow());
+        }
+        if (r.isError()) {
+            throw new SafetensorsFormatException(file, "header is not valid UTF-8 (at header byte " + (bytes.position() - start)
+                    + "); the file is corrupt or not safetensors: re-export it");
+        }
+    }
+
+    /**
+     * Reads the top-level object entry by entry; refuses syntax errors, parser limits, duplicate
+     * keys, a non-object and content after the object.
+     */
+    private static void readEntries(Path file, JsonParser p, long dataLength, Map<String, String> metadata, List<TensorInfo> tensors)
+            throws IOException {
+        try {
+            JsonToken first = p.nextToken();
+            if (first != JsonToken.START_OBJECT) {
+                throw new SafetensorsFormatException(file, "header must be a JSON object of tensor entries; found " + describe(first)
+                        + ": the file is corrupt or not safetensors");
+            }
+            // After an object's start or a value, the parser yields only a key or the object's end.
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                p.nextToken();
+                JsonNode value = JSON.readTree(p);
+                if (name.equals("__metadata__")) {
+                    readMetadata(file, value, metadata);
+                } else {
+                    tensors.add(readTensor(file, name, value, dataLength));
+                }
+            }
+            if (p.nextToken() != null) {
+                throw new SafetensorsFormatException(file, "header has more content after the JSON object at "
+                        + at(p.currentTokenLocation()) + "; the file is corrupt: re-export it");
+            }
+        } catch (StreamConstraintsException e) {
+            throw new SafetensorsFormatException(file, "header JSON goes far beyond what a safetensors header needs ("
+                    + jacksonProblem(e) + " at " + at(p.currentLocation()) + "); the file is corrupt or hostile:"
+                    + " re-export it or fetch it again from a trusted source");
+        } catch (JsonProcessingException e) {
+            if (e.getOriginalMessage() != null && e.getOriginalMessage().startsWith("Duplicate field")) {
+                throw new SafetensorsFormatException(file, duplicateKey(p) + " (at " + at(p.currentLocation())
+                        + "); readers disagree on which copy wins, so the file is refused: re-export it");
+            }
+            JsonLocation loc = e.getLocation() != null ? e.getLocation() : p.currentLocation();
+            throw new SafetensorsFormatException(file, "header is not valid JSON (" + jacksonProblem(e) + " at " + at(loc)
+                    + "); the file is corrupt or truncated: re-export it");
+        }
+    }
+
+    /** Names the key that the strict parser found twice, from the parser's position. */
+    private static String duplicateKey(JsonParser p) {
+        JsonStreamContext ctx = p.getParsingContext();
+        String key = ctx == null ? null : ctx.getCurrentName();
+        JsonStreamContext parent = ctx == null ? null : ctx.getParent();
+        if (key == null) {
+            return "a key appears twice";
+        }
+        if (parent == null || parent.inRoot()) {
+            return key.equals("__metadata__") ? "__metadata__ appears twice in the header"
+                    : "tensor " + quote(key) + " appears twice in the header";
+        }
+        String owner = parent.getCurrentName();
+        if (owner != null && parent.getParent() != null && parent.getParent().inRoot()) {
+            return "key " + quote(key) + " appears twice in "
+                    + (owner.equals("__metadata__") ? "__metadata__" : "the entry of tensor " + quote(owner));
+        }
+        return "key " + quote(key) + " appears twice in one object";
+    }
+
+    /** Jackson's description of a problem without its advice on parser settings, which would not help a user. */
+    private static String jacksonProblem(JsonProcessingException e) {
+        String m = e.getOriginalMessage() == null ? e.getClass().getSimpleName() : e.getOriginalMessage();
+        return m.replaceAll(", from `[^`]*`", "")
+                .replaceAll(": enable `[^`]*` to allow", "")
+                .replaceAll("\\[Source: [^\\]]*?; line", "[line");
+    }
+
+    private static String at(JsonLocation loc) {
+        return loc == null ? "an unknown place" : "line " + loc.getLineNr() + ", column " + loc.getColumnNr();
+    }
+
+    private static String describe(JsonNode n) {
+        if (n == null) {
+            return "nothing";
+        }
+        return switch (n.getNodeType()) {
+            case OBJECT, POJO -> "an object";
+            case ARRAY -> "an array";
+            case STRING -> "a string";
+            case NUMBER -> "a number";
+            case BOOLEAN -> "a boolean";
+            case NULL -> "null";
+            case BINARY -> "binary data";
+            case MISSING -> "nothing";
+        };
+    }
+
+    private static String describe(JsonToken t) {
+        if (t == null) {
+            return "nothing";
+        }
+        return switch (t) {
+            case START_OBJECT -> "an object";
+            case START_ARRAY -> "an array";
+            case VALUE_STRING -> "a string";
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number";
+            case VALUE_TRUE, VALUE_FALSE -> "a boolean";
+            case VALUE_NULL -> "null";
+            default -> t.asString() == null ? t.name() : "'" + t.asString() + "'";
+        };
+    }
+
+    /** A name or value for a message, quoted and cut short: a hostile header may hold megabyte-long strings. */
+    static String quote(String s) {
+        return "'" + shorten(s) + "'";
+    }
+
+    private static String shorten(String s) {
+        return s.length() <= 80 ? s : s.substring(0, 60) + "...(" + s.length() + " characters)";
+    }
+
     private static void readMetadata(Path file, JsonNode node, Map<String, String> out) throws SafetensorsFormatException {
         if (!node.isObject()) {
-            throw new SafetensorsFormatException(file, "__metadata__ must be an object of strings");
+            throw new SafetensorsFormatException(file, "__metadata__ must be an object of strings, found " + describe(node) + REEXPORT);
         }
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> m = it.next();
+        for (Map.Entry<String, JsonNode> m : node.properties()) {
             if (!m.getValue().isTextual()) {
-                throw new SafetensorsFormatException(file, "__metadata__ value of '" + m.getKey() + "' must be a string");
+                throw new SafetensorsFormatException(file, "__metadata__ value of " + quote(m.getKey()) + " must be a string, found "
+                        + describe(m.getValue()) + REEXPORT);
             }
             out.put(m.getKey(), m.getValue().asText());
         }
     }
 
     private static TensorInfo readTensor(Path file, String name, JsonNode node, long dataLength) throws SafetensorsFormatException {
-        String where = "tensor '" + name + "'";
+        String where = "tensor " + quote(name);
         if (!node.isObject()) {
-            throw new SafetensorsFormatException(file, where + ": entry must be an object with dtype, shape and data_offsets");
+            throw new SafetensorsFormatException(file, where + ": entry must be an object with dtype, shape and data_offsets, found " + describe(node) + REEXPORT);
         }
         JsonNode dt = node.get("dtype");
         if (dt == null || !dt.isTextual()) {
-            throw new SafetensorsFormatException(file, where + ": field 'dtype' missing or not a string");
+            throw new SafetensorsFormatException(file, where + ": field 'dtype' missing or not a string" + REEXPORT);
         }
         DType dtype = DType.fromHeaderName(dt.asText()).orElseThrow(() -> new SafetensorsFormatException(file,
-                where + ": unknown dtype '" + dt.asText() + "'; supported: " + java.util.Arrays.toString(DType.values())));
+                where + ": unknown dtype " + quote(dt.asText()) + "; supported: " + java.util.Arrays.toString(DType.values())
+                        + ": convert the tensor to one of them, or the header is corrupt"));
         JsonNode sh = node.get("shape");
         if (sh == null || !sh.isArray()) {
-            throw new SafetensorsFormatException(file, where + ": field 'shape' missing or not an array");
+            throw new SafetensorsFormatException(file, where + ": field 'shape' missing or not an array" + REEXPORT);
         }
         if (sh.size() > 16) {
-            throw new SafetensorsFormatException(file, where + ": shape has " + sh.size() + " dimensions; at most 16 are accepted");
+            throw new SafetensorsFormatException(file, where + ": shape has " + sh.size() + " dimensions; at most 16 are accepted" + REEXPORT);
         }
         long[] shape = new long[sh.size()];
         for (int i = 0; i < shape.length; i++) {
@@ -149,12 +299,12 @@ public record SafetensorsHeader(List<TensorInfo> tensors, Map<String, String> me
         }
         JsonNode off = node.get("data_offsets");
         if (off == null || !off.isArray() || off.size() != 2) {
-            throw new SafetensorsFormatException(file, where + ": field 'data_offsets' must be an array [begin, end]");
+            throw new SafetensorsFormatException(file, where + ": field 'data_offsets' must be an array [begin, end]" + REEXPORT);
         }
         long begin = nonNegativeLong(file, where + " data_offsets[0]", off.get(0));
         long end = nonNegativeLong(file, where + " data_offsets[1]", off.get(1));
         if (end < begin) {
-            throw new SafetensorsFormatException(file, where + ": data_offsets [" + begin + ", " + end + "] end before they begin");
+            throw new SafetensorsFormatException(file, where + ": data_offsets [" + begin + ", " + end + "] end before they begin" + REEXPORT);
         }
         if (end > dataLength) {
             throw new SafetensorsFormatException(file, where + ": data_offsets end at " + end + " but the data section has only "
@@ -164,7 +314,7 @@ public record SafetensorsHeader(List<TensorInfo> tensors, Map<String, String> me
         try {
             expectedBytes = Math.multiplyExact(TensorInfo.numel(shape), (long) dtype.byteSize());
         } catch (ArithmeticException e) {
-            throw new SafetensorsFormatException(file, where + ": shape " + java.util.Arrays.toString(shape) + " overflows 64 bits");
+            throw new SafetensorsFormatException(file, where + ": shape " + java.util.Arrays.toString(shape) + " overflows 64 bits" + REEXPORT);
         }
         if (expectedBytes != end - begin) {
             throw new SafetensorsFormatException(file, where + ": shape " + java.util.Arrays.toString(shape) + " of " + dtype
@@ -175,7 +325,8 @@ public record SafetensorsHeader(List<TensorInfo> tensors, Map<String, String> me
 
     private static long nonNegativeLong(Path file, String where, JsonNode n) throws SafetensorsFormatException {
         if (n == null || !n.isIntegralNumber() || !n.canConvertToLong() || n.asLong() < 0) {
-            throw new SafetensorsFormatException(file, where + " must be a non-negative integer, found " + n);
+            String found = n == null ? "nothing" : n.isTextual() ? "the string " + quote(n.asText()) : shorten(n.toString());
+            throw new SafetensorsFormatException(file, where + " must be a non-negative integer, found " + found + REEXPORT);
         }
         return n.asLong();
     }
@@ -217,5 +368,32 @@ public record SafetensorsHeader(List<TensorInfo> tensors, Map<String, String> me
             out.put((byte) ' ');
         }
         return out.array();
+    }
+
+    /** Reads a buffer from its position without copying it. */
+    private static final class ByteBufferInputStream extends InputStream {
+        private final ByteBuffer buf;
+
+        ByteBufferInputStream(ByteBuffer buf) {
+            this.buf = buf;
+        }
+
+        @Override
+        public int read() {
+            return buf.hasRemaining() ? buf.get() & 0xff : -1;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            if (len == 0) {
+                return 0;
+            }
+            if (!buf.hasRemaining()) {
+                return -1;
+            }
+            int n = Math.min(len, buf.remaining());
+            buf.get(b, off, n);
+            return n;
+        }
     }
 }
