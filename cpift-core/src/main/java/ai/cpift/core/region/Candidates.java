@@ -20,6 +20,8 @@ final class Candidates implements DeltaKernel.Sink {
     private int[] bits;
     private int fill = PAGE;
     private long size;
+    /** Histogram of the high 16 bits of every candidate's Δ, kept as they arrive. */
+    final long[] high = new long[1 << 16];
 
     /** @param budget the shared number of candidates still allowed, decremented a page at a time */
     Candidates(AtomicLong budget) {
@@ -42,6 +44,7 @@ final class Candidates implements DeltaKernel.Sink {
         bits[fill] = b;
         fill++;
         size++;
+        high[b >>> 16]++;
         return true;
     }
 
@@ -49,29 +52,21 @@ final class Candidates implements DeltaKernel.Sink {
         return size;
     }
 
-    long index(long i) {
-        return indexPages.get((int) (i / PAGE))[(int) (i % PAGE)];
+    /** Number of pages in use; candidates are read page by page for speed. */
+    int pages() {
+        return indexPages.size();
     }
 
-    int bits(long i) {
-        return bitPages.get((int) (i / PAGE))[(int) (i % PAGE)];
+    long[] indexPage(int p) {
+        return indexPages.get(p);
     }
 
-    /** Visits every candidate in order. */
-    void forEach(Visitor v) {
-        long left = size;
-        for (int p = 0; p < indexPages.size() && left > 0; p++) {
-            long[] ix = indexPages.get(p);
-            int[] bt = bitPages.get(p);
-            int n = (int) Math.min(PAGE, left);
-            for (int i = 0; i < n; i++) {
-                v.visit(ix[i], bt[i]);
-            }
-            left -= n;
-        }
+    int[] bitPage(int p) {
+        return bitPages.get(p);
     }
 
-    interface Visitor {
-        void visit(long global, int bits);
+    /** Candidates on page p. */
+    int pageSize(int p) {
+        return (int) Math.min(PAGE, size - (long) p * PAGE);
     }
 }

@@ -15,7 +15,7 @@ import java.math.RoundingMode;
  *                      only adds contention
  * @param budgetBytes   memory the exact selection may use for its candidate list (12 bytes a candidate).
  *                      Past it the selection falls back to radix passes that need only 256 KiB, so the
- *                      result never depends on it, only the speed. Default: a quarter of the heap.
+ *                      result never depends on it, only the speed. Default: half the heap.
  */
 public record CoreRegionParams(double topPercent, MaskMode mode, int threads, long budgetBytes) {
     public static final double DEFAULT_TOP_PERCENT = 1.0;
@@ -39,7 +39,7 @@ public record CoreRegionParams(double topPercent, MaskMode mode, int threads, lo
 
     public static CoreRegionParams of(double topPercent) {
         return new CoreRegionParams(topPercent, MaskMode.GLOBAL, Runtime.getRuntime().availableProcessors(),
-                Runtime.getRuntime().maxMemory() / 4);
+                Runtime.getRuntime().maxMemory() / 2);
     }
 
     public CoreRegionParams withMode(MaskMode m) {

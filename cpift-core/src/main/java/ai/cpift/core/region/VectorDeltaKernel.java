@@ -28,15 +28,15 @@ final class VectorDeltaKernel extends DeltaKernel {
     @Override
     boolean collect(DeltaRange r, long from, long to, int minBits, Scratch s, Sink sink) {
         if (r.baseType() == DType.BF16 && r.tunedType() == DType.BF16) {
-            return collectBf16(r, from, to, minBits, sink);
+            return collectBf16(r, from, to, minBits, s, sink);
         }
         if (r.baseType() == DType.F32 && r.tunedType() == DType.F32) {
-            return collectF32(r, from, to, minBits, sink);
+            return collectF32(r, from, to, minBits, s, sink);
         }
         return super.collect(r, from, to, minBits, s, sink);
     }
 
-    private static boolean collectBf16(DeltaRange r, long from, long to, int minBits, Sink sink) {
+    private static boolean collectBf16(DeltaRange r, long from, long to, int minBits, Scratch s, Sink sink) {
         IntVector threshold = IntVector.broadcast(INTS, minBits);
         long i = from;
         for (; i + LANES <= to; i += LANES) {
@@ -48,14 +48,14 @@ final class VectorDeltaKernel extends DeltaKernel {
                     .reinterpretAsFloats();
             IntVector d = fb.sub(fa).reinterpretAsInts().and(0x7FFFFFFF);
             VectorMask<Integer> hit = d.compare(VectorOperators.GE, threshold);
-            if (hit.anyTrue() && !emit(d, hit, r.globalStart() + i, sink)) {
+            if (hit.anyTrue() && !emit(d, hit, r.globalStart() + i, s.bits, sink)) {
                 return false;
             }
         }
-        return i >= to || DeltaKernel.scalar().collect(r, i, to, minBits, new Scratch(), sink);
+        return i >= to || DeltaKernel.scalar().collect(r, i, to, minBits, s, sink);
     }
 
-    private static boolean collectF32(DeltaRange r, long from, long to, int minBits, Sink sink) {
+    private static boolean collectF32(DeltaRange r, long from, long to, int minBits, Scratch s, Sink sink) {
         IntVector threshold = IntVector.broadcast(INTS, minBits);
         int lanes = FLOATS.length();
         long i = from;
@@ -64,18 +64,20 @@ final class VectorDeltaKernel extends DeltaKernel {
             FloatVector b = FloatVector.fromMemorySegment(FLOATS, r.tuned(), 4 * i, LE);
             IntVector d = b.sub(a).reinterpretAsInts().and(0x7FFFFFFF);
             VectorMask<Integer> hit = d.compare(VectorOperators.GE, threshold);
-            if (hit.anyTrue() && !emit(d, hit, r.globalStart() + i, sink)) {
+            if (hit.anyTrue() && !emit(d, hit, r.globalStart() + i, s.bits, sink)) {
                 return false;
             }
         }
-        return i >= to || DeltaKernel.scalar().collect(r, i, to, minBits, new Scratch(), sink);
+        return i >= to || DeltaKernel.scalar().collect(r, i, to, minBits, s, sink);
     }
 
-    private static boolean emit(IntVector d, VectorMask<Integer> hit, long global, Sink sink) {
+    /** Hands the lanes that passed to the sink; the lanes go through an array, far cheaper than lane(i). */
+    private static boolean emit(IntVector d, VectorMask<Integer> hit, long global, int[] lanes, Sink sink) {
+        d.intoArray(lanes, 0);
         long lanesHit = hit.toLong();
         while (lanesHit != 0) {
             int lane = Long.numberOfTrailingZeros(lanesHit);
-            if (!sink.add(global + lane, d.lane(lane))) {
+            if (!sink.add(global + lane, lanes[lane])) {
                 return false;
             }
             lanesHit &= lanesHit - 1;

@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +30,7 @@ public final class SafetensorsWriter implements AutoCloseable {
     private final long dataStart;
     private final Arena arena;
     private final MemorySegment mapped;
-    private final Set<String> filled = new HashSet<>();
+    private final Set<String> filled = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private boolean done;
 
     private SafetensorsWriter(Path target, Path temp, Map<String, TensorInfo> layout, long dataStart, Arena arena, MemorySegment mapped) {

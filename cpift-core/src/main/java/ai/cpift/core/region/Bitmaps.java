@@ -1,0 +1,25 @@
+package ai.cpift.core.region;
+
+import org.roaringbitmap.RoaringBitmap;
+
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Joins per-thread bitmaps (keyed by range number) into one bitmap per tensor name. */
+final class Bitmaps {
+    private Bitmaps() {
+    }
+
+    static Map<String, RoaringBitmap> merge(Layout layout, List<Map<Integer, RoaringBitmap>> parts) {
+        Map<String, RoaringBitmap> out = new TreeMap<>();
+        for (Map<Integer, RoaringBitmap> part : parts) {
+            part.forEach((r, bm) -> {
+                if (!bm.isEmpty()) {
+                    out.merge(layout.ranges.get(r).name(), bm, (a, b) -> RoaringBitmap.or(a, b));
+                }
+            });
+        }
+        return out;
+    }
+}
