@@ -103,8 +103,8 @@ public final class MaskBenchCommand implements Callable<Integer> {
                 long c = System.nanoTime();
                 bestRead = Math.min(bestRead, (b - a) / 1e9);
                 bestMask = Math.min(bestMask, (c - b) / 1e9);
-                log.printf(Locale.ROOT, "round %d: raw read %.3f s, mask %.3f s (%s)%n", r + 1, (b - a) / 1e9, (c - b) / 1e9,
-                        last.fastPath() ? "one scan" : "radix passes");
+                log.printf(Locale.ROOT, "round %d: raw read %.3f s, mask %.3f s (%s; phases %s)%n", r + 1, (b - a) / 1e9,
+                        (c - b) / 1e9, last.fastPath() ? "one scan" : "radix passes", last.seconds());
             }
             Map<String, Object> extra = new LinkedHashMap<>();
             extra.put("parameters", layout.parameters());

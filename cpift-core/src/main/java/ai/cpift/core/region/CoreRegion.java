@@ -26,7 +26,7 @@ public final class CoreRegion {
     }
 
     /** The core region and the header of its mask file. */
-    public record Result(MaskHeader header, Map<String, RoaringBitmap> bitmaps, boolean fastPath) {
+    public record Result(MaskHeader header, Map<String, RoaringBitmap> bitmaps, boolean fastPath, Map<String, Double> seconds) {
     }
 
     /**
@@ -45,12 +45,14 @@ public final class CoreRegion {
         float threshold = Float.NaN;
         boolean fast = true;
         long selected = 0;
+        Map<String, Double> seconds = new java.util.LinkedHashMap<>();
         if (params.mode() == MaskMode.GLOBAL) {
             Selection s = selector.select(ranges, params.coreSize(total));
             bitmaps.putAll(s.bitmaps());
             threshold = s.threshold();
             fast = s.fastPath();
             selected = s.k();
+            seconds.putAll(s.seconds());
         } else {
             for (DeltaRange r : ranges) {
                 DeltaRange local = new DeltaRange(r.name(), 0, r.numel(), r.base(), r.baseType(), r.tuned(), r.tunedType());
@@ -58,6 +60,7 @@ public final class CoreRegion {
                 bitmaps.putAll(s.bitmaps());
                 fast &= s.fastPath();
                 selected += s.k();
+                s.seconds().forEach((phase, sec) -> seconds.merge(phase, sec, Double::sum));
             }
         }
         List<MaskTensor> tensors = new ArrayList<>();
@@ -67,7 +70,7 @@ public final class CoreRegion {
         }
         MaskHeader header = new MaskHeader(task, params.topPercent(), params.mode(), threshold, selected, total,
                 baseSha256, tunedSha256, tensors);
-        return new Result(header, bitmaps, fast);
+        return new Result(header, bitmaps, fast, seconds);
     }
 
     /**

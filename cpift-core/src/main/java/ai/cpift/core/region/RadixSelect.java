@@ -27,7 +27,8 @@ final class RadixSelect {
         this.progress = progress;
     }
 
-    Selection select(Layout layout, long k) throws NonFiniteWeightException {
+    Selection select(Layout layout, long k, Map<String, Double> seconds) throws NonFiniteWeightException {
+        long t0 = System.nanoTime();
         long[] hi = histogram(layout, 16, 0, "radix pass 1/4");
         NonFinite.check(layout, hi, () -> NonFinite.firstByScan(kernel, layout));
         Cut cut = Cut.find(hi, k);
@@ -56,7 +57,9 @@ final class RadixSelect {
                     return true;
                 }, null).stream().map(m -> m.out).toList());
         parts.add(takeTies(layout, t, needTies, tiesPerChunk));
-        return new Selection(k, t, Bitmaps.merge(layout, parts), false);
+        Map<String, RoaringBitmap> bitmaps = Bitmaps.merge(layout, parts);
+        seconds.put("radix passes", (System.nanoTime() - t0) / 1e9);
+        return new Selection(k, t, bitmaps, false, seconds);
     }
 
     private Map<Integer, RoaringBitmap> takeTies(Layout layout, int t, long need, long[] tiesPerChunk) {

@@ -11,8 +11,10 @@ import java.util.Map;
  * @param thresholdBits Δ bits of the smallest selected element, -1 when k is 0
  * @param bitmaps       selected flat indices per tensor name (tensors without any are absent)
  * @param fastPath      whether the one-scan candidate path decided it (else the radix passes did)
+ * @param seconds       wall time of each phase, in order
  */
-public record Selection(long k, int thresholdBits, Map<String, RoaringBitmap> bitmaps, boolean fastPath) {
+public record Selection(long k, int thresholdBits, Map<String, RoaringBitmap> bitmaps, boolean fastPath,
+                        Map<String, Double> seconds) {
 
     /** The threshold as a float, NaN when nothing was selected. */
     public float threshold() {

@@ -3,6 +3,7 @@ package ai.cpift.core.region;
 import ai.cpift.core.progress.ProgressListener;
 
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -40,19 +41,25 @@ final class TopKSelector {
             throw new IllegalArgumentException("k = " + k + " outside [0, " + layout.total + "]");
         }
         if (k == 0) {
-            return new Selection(0, -1, Map.of(), true);
+            return new Selection(0, -1, Map.of(), true, Map.of());
         }
+        Map<String, Double> seconds = new LinkedHashMap<>();
+        long t0 = System.nanoTime();
         int threshold = sampledThreshold(layout, k);
+        long t1 = System.nanoTime();
+        seconds.put("sample", (t1 - t0) / 1e9);
         if (threshold >= 0) {
             List<Candidates> lists = scan(layout, threshold);
+            long t2 = System.nanoTime();
+            seconds.put("scan", (t2 - t1) / 1e9);
             if (lists != null && lists.stream().mapToLong(Candidates::size).sum() >= k) {
                 long[] high = new long[1 << 16];
                 lists.forEach(l -> Arrays.setAll(high, i -> high[i] + l.high[i]));
                 NonFinite.check(layout, high, () -> NonFinite.firstAmong(lists));
-                return CandidateCut.select(layout, lists, k, threads);
+                return CandidateCut.select(layout, lists, k, threads, seconds);
             }
         }
-        return new RadixSelect(kernel, threads, progress).select(layout, k);
+        return new RadixSelect(kernel, threads, progress).select(layout, k, seconds);
     }
 
     /** The candidate threshold L for the one-scan path, or -1 when that path would not fit the budget. */
