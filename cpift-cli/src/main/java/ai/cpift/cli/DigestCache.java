@@ -15,7 +15,8 @@ import java.util.HexFormat;
 /**
  * Remembers checkpoint digests so a checkpoint is hashed once, not on every command: SHA-256 runs
  * at about 1 GB/s here, slower than the stages themselves. Entries live under
- * {@code $XDG_CACHE_HOME/cpift/digests} (or {@code ~/.cache}), keyed by the weight files' paths,
+ * {@code $XDG_CACHE_HOME/cpift/digests} (or {@code ~/.cache}; the system property
+ * {@code cpift.cache.dir} overrides), keyed by the weight files' paths,
  * sizes and modification times, so a changed file is hashed again. Never written into the model
  * folder.
  */
@@ -58,6 +59,10 @@ public final class DigestCache {
     }
 
     static Path dir() {
+        String override = System.getProperty("cpift.cache.dir");
+        if (override != null) {
+            return Path.of(override).resolve("digests");
+        }
         String xdg = System.getenv("XDG_CACHE_HOME");
         Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
         return base.resolve("cpift").resolve("digests");

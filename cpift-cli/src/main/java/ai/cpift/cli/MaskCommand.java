@@ -19,7 +19,7 @@ import java.util.concurrent.Callable;
 
 /** {@code cpift mask}: a task's core region from its base and fine-tuned checkpoints. */
 @Command(name = "mask", mixinStandardHelpOptions = true, subcommands = MaskExportCommand.class,
-        description = {"Compute a task's core region: the top p % of |θ_tuned − θ_base| over the whole model,",
+        description = {"Compute a task's core region: the top p %% of |θ_tuned − θ_base| over the whole model,",
                 "ties to the lower global index (tensors by name, elements row-major), written as a mask file."})
 public final class MaskCommand implements Callable<Integer> {
     @Spec

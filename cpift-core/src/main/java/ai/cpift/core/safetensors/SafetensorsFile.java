@@ -147,7 +147,10 @@ public final class SafetensorsFile implements AutoCloseable {
     }
 
     @Override
-    public void close() {
-        arena.close();
+    /** Unmaps the file; idempotent. Slices handed out before are invalid afterwards. */
+    public synchronized void close() {
+        if (arena.scope().isAlive()) {
+            arena.close();
+        }
     }
 }
