@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
         description = "Core Parameter Isolation Fine-Tuning (arXiv 2508.21741) on local checkpoints.",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                ai.cpift.cli.cluster.ClusterCommand.class,
                 ai.cpift.cli.bench.BenchCommand.class,
         })
 public final class Cpift {
