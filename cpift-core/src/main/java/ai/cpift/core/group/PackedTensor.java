@@ -3,19 +3,18 @@ package ai.cpift.core.group;
 import org.roaringbitmap.BatchIterator;
 import org.roaringbitmap.buffer.ImmutableRoaringBitmap;
 
-import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
  * One tensor's core elements laid out for intersection counting: the elements split into blocks
  * of 2^16 by their high 16 bits (the key), and the low 16 bits of each block's elements stored
- * back to back in ascending order. Two bytes per core element whatever the density, so a mask
- * costs 2·|C| bytes of heap; blocks of keys[i] hold lows[starts[i] .. starts[i+1]).
+ * back to back in ascending order, in an array the whole mask shares. Two bytes per core element
+ * whatever the density; block {@code keys[i]} holds {@code lows[starts[i] .. starts[i+1])}.
  */
 final class PackedTensor {
     final String name;
     final char[] keys;
-    final int[] starts;
+    final int[] starts; // absolute positions in lows
     final char[] lows;
 
     private PackedTensor(String name, char[] keys, int[] starts, char[] lows) {
@@ -25,17 +24,12 @@ final class PackedTensor {
         this.lows = lows;
     }
 
-    static PackedTensor of(Path source, String name, ImmutableRoaringBitmap bitmap) {
-        long card = bitmap.getLongCardinality();
-        if (card > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException("mask " + source + ": tensor '" + name + "' has " + card
-                    + " core elements, more than one Java array can pack; use a smaller core size p");
-        }
-        char[] lows = new char[(int) card];
+    /** Packs {@code bitmap} into {@code lows} from {@code offset} on (room for all its elements is the caller's job). */
+    static PackedTensor of(String name, ImmutableRoaringBitmap bitmap, char[] lows, int offset) {
         char[] keys = new char[16];
         int[] starts = new int[keys.length + 1];
         int nKeys = 0;
-        int n = 0;
+        int n = offset;
         int[] batch = new int[4096];
         BatchIterator it = bitmap.getBatchIterator();
         int lastKey = -1;
@@ -62,7 +56,8 @@ final class PackedTensor {
         return new PackedTensor(name, keys, starts, lows);
     }
 
-    long cardinality() {
-        return lows.length;
+    /** The position in the shared array after this tensor's last element. */
+    int end() {
+        return starts[starts.length - 1];
     }
 }
