@@ -33,7 +33,9 @@ import java.util.stream.Stream;
 @Command(name = "cluster", mixinStandardHelpOptions = true,
         description = {"Time the Jaccard matrix of N generated masks (all pairs, target <= 30 s) and one new mask against "
                 + "the N loaded ones (target <= 1 s). Masks: p % of TinyLlama-1.1B, five families sharing part of their cores.",
-                "Logs go to standard error; with --json the last line of standard output is the report."})
+                "Logs go to standard error; with --json the last line of standard output is the report.",
+                "Memory: the 50 packed masks take 1.1 GB of heap; it runs in -Xmx1400m (CPIFT_JAVA_OPTS), and the "
+                        + "masks need 1.2 GB of disk where --dir (or the temporary folder) is."})
 public final class ClusterBench implements Callable<Integer> {
     static final double ALL_PAIRS_LIMIT_S = 30;
     static final double INCREMENTAL_LIMIT_S = 1;
@@ -100,17 +102,12 @@ public final class ClusterBench implements Callable<Integer> {
         List<CoreMask> loaded = MaskSet.readAll(set.files().subList(0, masks), threads);
         double readS = seconds(t0);
 
-        // Warm-up: the kernel, packing and the roaring reference, on a few masks, before any timing.
-        List<PackedMask> warm = MaskSet.packAll(loaded.subList(0, 4), threads);
-        JaccardMatrix.compute(warm.subList(0, 3), threads).extend(warm.subList(0, 3), warm.get(3), threads);
-        Jaccard.intersection(loaded.get(0), loaded.get(1));
-        warm = null;
-        String warmup = "JIT warmed up before timing: packing 4 masks, their 3x3 matrix extended by the 4th, one roaring pair";
+        String warmup = warmUp(loaded);
         log.println("bench cluster: " + warmup);
 
         // (a) all pairs: pack the loaded masks and fill the matrix.
         t0 = System.nanoTime();
-        List<PackedMask> packed = MaskSet.packAll(loaded, threads);
+        List<PackedMask> packed = PackedMask.ofAll(loaded, threads);
         double packS = seconds(t0);
         long t1 = System.nanoTime();
         JaccardMatrix matrix = JaccardMatrix.compute(packed, threads);
@@ -155,7 +152,7 @@ public final class ClusterBench implements Callable<Integer> {
         extra.put("generate_s", generateS);
         extra.put("mask_files_mb", fileBytes / 1e6);
         extra.put("roaring_and_cardinality_s_per_pair", check.roaringSecondsPerPair());
-        extra.put("kernel_s_per_pair", pairsS * threads / pairs);
+        extra.put("kernel_thread_s_per_pair", pairsS * threads / pairs);
         extra.put("groups", regrouped.groups().stream().map(List::size).toList());
         extra.put("heap_max_mb", Runtime.getRuntime().maxMemory() / 1e6);
         extra.put("warmup", warmup);
@@ -169,6 +166,14 @@ public final class ClusterBench implements Callable<Integer> {
         }
         System.out.flush();
         return 0;
+    }
+
+    /** Runs every timed step once on a few masks so that the JIT has compiled them before the clock starts. */
+    private String warmUp(List<CoreMask> loaded) {
+        List<PackedMask> warm = PackedMask.ofAll(loaded.subList(0, 4), threads);
+        JaccardMatrix.compute(warm.subList(0, 3), threads).extend(warm.subList(0, 3), warm.get(3), threads);
+        Jaccard.intersection(loaded.get(0), loaded.get(1));
+        return "JIT warmed up before timing: packing 4 masks, their 3x3 matrix extended by the 4th, one roaring pair";
     }
 
     /** Family sizes summing to n, in the proportions of {@link #FAMILY_FRACTION}. */

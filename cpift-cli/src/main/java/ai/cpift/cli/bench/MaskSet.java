@@ -1,6 +1,5 @@
 package ai.cpift.cli.bench;
 
-import ai.cpift.core.group.PackedMask;
 import ai.cpift.core.mask.CoreMask;
 import ai.cpift.core.mask.MaskFile;
 
@@ -66,10 +65,6 @@ record MaskSet(List<Path> files, List<Integer> families, List<String> tasks) {
 
     static List<CoreMask> readAll(List<Path> files, int threads) throws Exception {
         return parallel(files.stream().<Callable<CoreMask>>map(f -> () -> MaskFile.read(f)).toList(), threads);
-    }
-
-    static List<PackedMask> packAll(List<CoreMask> masks, int threads) throws Exception {
-        return parallel(masks.stream().<Callable<PackedMask>>map(m -> () -> PackedMask.of(m)).toList(), threads);
     }
 
     private static <T> List<T> parallel(List<Callable<T>> jobs, int threads) throws Exception {

@@ -5,6 +5,7 @@ import ai.cpift.core.group.GroupingParams;
 import ai.cpift.core.group.GroupingResult;
 import ai.cpift.core.group.PackedMask;
 import ai.cpift.core.group.StageOrders;
+import ai.cpift.core.mask.CoreMask;
 import ai.cpift.core.mask.MaskFile;
 import ai.cpift.core.mask.MaskFormatException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -76,11 +77,11 @@ public final class ClusterCommand implements Callable<Integer> {
         if (threads < 1) {
             throw new IllegalArgumentException("--threads " + threads + ": needs at least 1");
         }
-        List<PackedMask> packed = new ArrayList<>();
+        List<CoreMask> loaded = new ArrayList<>();
         for (Path m : masks) {
-            packed.add(PackedMask.of(read(m)));
+            loaded.add(read(m));
         }
-        GroupingResult r = Grouping.group(packed, params, threads);
+        GroupingResult r = Grouping.group(PackedMask.ofAll(loaded, threads), params, threads);
         if (json != null) {
             Path parent = json.toAbsolutePath().getParent();
             Files.createDirectories(parent);
@@ -90,7 +91,7 @@ public final class ClusterCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static ai.cpift.core.mask.CoreMask read(Path m) throws IOException {
+    private static CoreMask read(Path m) throws IOException {
         if (Files.isDirectory(m)) {
             throw new IOException(m + ": is a directory, not a mask file; pass the mask files themselves (e.g. " + m.resolve("*.mask") + ")");
         }

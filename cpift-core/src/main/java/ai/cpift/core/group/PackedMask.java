@@ -10,6 +10,10 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * A core mask copied onto the heap in the layout the Jaccard kernel reads fastest (see
@@ -56,6 +60,26 @@ public final class PackedMask {
             }
         }
         return new PackedMask(mask.source(), mask.header(), packed, offset);
+    }
+
+    /** Packs several masks, {@code threads} at a time, keeping their order. */
+    public static List<PackedMask> ofAll(List<CoreMask> masks, int threads) {
+        try (ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(threads, masks.size())))) {
+            List<Future<PackedMask>> futures = new ArrayList<>();
+            for (CoreMask m : masks) {
+                futures.add(pool.submit(() -> of(m)));
+            }
+            List<PackedMask> out = new ArrayList<>();
+            for (Future<PackedMask> f : futures) {
+                out.add(f.get());
+            }
+            return out;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while packing masks", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        }
     }
 
     /** The task name given at mask time. */
