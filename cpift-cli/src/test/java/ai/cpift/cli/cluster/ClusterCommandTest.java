@@ -133,6 +133,9 @@ class ClusterCommandTest {
         Run r = run("cluster", a.toString(), b.toString());
         assertEquals(2, r.exit());
         assertTrue(r.err().contains("both hold task 'math'") && r.err().contains(a.toString()) && r.err().contains(b.toString()), r.err());
+        Run twice = run("cluster", a.toString(), a.toString());
+        assertEquals(2, twice.exit());
+        assertTrue(twice.err().contains(a + " (task 'math') is given twice"), twice.err());
     }
 
     @Test

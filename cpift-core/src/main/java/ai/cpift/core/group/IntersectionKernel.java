@@ -11,10 +11,10 @@ import java.util.List;
  * the matrix costs |A| + Σ_j |B_j ∩ blocks(A)| lookups.
  *
  * <p>Measured with {@code cpift bench cluster} (1 %-dense masks of TinyLlama-1.1B, 11 M elements
- * each): 7.5 to 13 ms of thread time a pair on the shared 2-core machine, against 120 to 170 ms for RoaringBitmap's
- * andCardinality on the same masks (it merges two sorted arrays, with a mispredicted compare at
- * every step). A 2^16-bit bitset in place of the byte table took twice as long: a shift and a mask
- * more per lookup.
+ * each, on the shared 2-core machine): 7.5 to 13 ms of thread time a pair, against 120 to 170 ms
+ * for RoaringBitmap's andCardinality on the same masks (it merges two sorted arrays, with a
+ * mispredicted compare at every step). A 2^16-bit bitset in place of the byte table took twice as
+ * long: a shift and a mask more per lookup.
  *
  * <p>One instance per thread: it owns the table.
  */

@@ -32,6 +32,10 @@ final class MaskChecks {
         Map<String, Entry> byTask = new HashMap<>();
         for (Entry m : masks) {
             Entry other = byTask.putIfAbsent(m.header().task(), m);
+            if (other != null && other.source().toAbsolutePath().normalize().equals(m.source().toAbsolutePath().normalize())) {
+                throw new IncompatibleMasksException("mask " + m.source() + " (task '" + m.header().task()
+                        + "') is given twice: pass each task's mask once");
+            }
             if (other != null) {
                 throw new IncompatibleMasksException("masks " + other.source() + " and " + m.source() + " both hold task '"
                         + m.header().task() + "': task names must be unique; drop one of them or recompute it under another task name");
