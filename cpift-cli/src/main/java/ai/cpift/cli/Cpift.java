@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
         subcommands = {
                 CommandLine.HelpCommand.class,
                 MaskCommand.class,
+                ai.cpift.cli.cluster.ClusterCommand.class,
                 CheckpointCommand.class,
                 ai.cpift.cli.bench.BenchCommand.class,
         })

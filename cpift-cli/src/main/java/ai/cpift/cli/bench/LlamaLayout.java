@@ -26,6 +26,9 @@ public record LlamaLayout(int vocab, int hidden, int layers, int heads, int kvHe
         return new LlamaLayout(151_936, 896, 24, 14, 2, 4864, true);
     }
 
+    /** TinyLlama-1.1B (Llama-2 architecture, 32 heads of 64, 4 KV heads, untied head): 1,100,048,384 elements. */
+    public static final LlamaLayout TINYLLAMA_1_1B = new LlamaLayout(32_000, 2048, 22, 32, 4, 5632, false);
+
     /** A ~1 B layout (Llama-3.2-1B's shape: 1.24 B parameters). */
     public static LlamaLayout oneBillion() {
         return new LlamaLayout(128_256, 2048, 16, 32, 8, 8192, true);
@@ -55,6 +58,17 @@ public record LlamaLayout(int vocab, int hidden, int layers, int heads, int kvHe
         }
         out.sort(Comparator.comparing(TensorSpec::name));
         return out;
+    }
+
+    /** Every tensor as a mask lists it (cardinality 0), in name order. */
+    public List<ai.cpift.core.mask.MaskTensor> maskTensors() {
+        return tensors(DType.F32).stream().map(t -> new ai.cpift.core.mask.MaskTensor(t.name(), t.shape(), 0)).toList();
+    }
+
+    /** A short description for reports. */
+    public String describe() {
+        return String.format(java.util.Locale.ROOT, "vocab %d, hidden %d, %d layers, %d heads (%d kv), intermediate %d, %s",
+                vocab, hidden, layers, heads, kvHeads, intermediate, tied ? "tied" : "untied");
     }
 
     public long parameters() {
