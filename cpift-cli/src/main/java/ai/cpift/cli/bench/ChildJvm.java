@@ -17,7 +17,7 @@ final class ChildJvm {
     static int run(String heap, List<String> args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("-Xmx" + heap);
+        cmd.add("-Xmx" + heap); if (Boolean.getBoolean("cpift.trace")) cmd.add("-Dcpift.trace=true");
         cmd.add("--enable-native-access=ALL-UNNAMED");
         if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
             cmd.add("--add-modules");

@@ -130,7 +130,9 @@ public final class MaskBenchCommand implements Callable<Integer> {
     private static CoreRegion.Result mask(Path base, Path tuned, CoreRegionParams params, Path out) throws Exception {
         try (Checkpoint b = Checkpoint.open(base); Checkpoint t = Checkpoint.open(tuned)) {
             CoreRegion.Result r = CoreRegion.compute(b, t, params, "bench", "0".repeat(64), "0".repeat(64), ProgressListener.NONE);
+            long w0 = System.nanoTime();
             MaskFile.write(out, r.header(), r.bitmaps());
+            r.seconds().put("write", (System.nanoTime() - w0) / 1e9);
             return r;
         }
     }

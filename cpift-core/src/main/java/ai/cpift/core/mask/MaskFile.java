@@ -1,6 +1,5 @@
 package ai.cpift.core.mask;
 
-import ai.cpift.core.checkpoint.CheckpointDigest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -17,7 +16,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
+import java.util.stream.IntStream;
+import java.util.zip.CRC32C;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,7 +33,8 @@ import java.util.Map;
  * header              H bytes of UTF-8 JSON: task, p, mode, threshold, k, D, both checkpoints' SHA-256,
  *                     and per tensor: name, shape, cardinality, byte offset and length of its bitmap
  * bitmaps             RoaringBitmap portable serialisations, back to back (offsets relative to here)
- * SHA-256             32 bytes over everything before it
+ * CRC32C              4 bytes (little-endian) over everything before it; the platform records the
+ *                     file's SHA-256 wherever it stores it, this only catches corruption on the spot
  * </pre>
  * The portable format is readable by the RoaringBitmap libraries of Java, C, Go and Python.
  */
@@ -59,15 +60,21 @@ public final class MaskFile {
         root.put("tuned_sha256", header.tunedSha256());
         ArrayNode tensors = root.putArray("tensors");
         List<RoaringBitmap> ordered = new ArrayList<>();
-        long offset = 0;
         for (MaskTensor t : header.tensors()) {
             RoaringBitmap b = bitmaps.getOrDefault(t.name(), new RoaringBitmap());
-            b.runOptimize();
             if (b.getLongCardinality() != t.cardinality()) {
                 throw new IllegalArgumentException("tensor '" + t.name() + "': header says " + t.cardinality()
                         + " core elements, bitmap has " + b.getLongCardinality());
             }
-            int len = b.serializedSizeInBytes();
+            ordered.add(b);
+        }
+        // Bitmaps are written as given (no run compression: finding runs costs more time than a
+        // core of scattered elements saves bytes); serialisation is per bitmap, spread over the cores.
+        int[] sizes = ordered.stream().mapToInt(RoaringBitmap::serializedSizeInBytes).toArray();
+        long offset = 0;
+        long[] offsets = new long[sizes.length];
+        for (int i = 0; i < sizes.length; i++) {
+            MaskTensor t = header.tensors().get(i);
             ObjectNode e = tensors.addObject();
             e.put("name", t.name());
             ArrayNode shape = e.putArray("shape");
@@ -76,24 +83,24 @@ public final class MaskFile {
             }
             e.put("cardinality", t.cardinality());
             e.put("offset", offset);
-            e.put("length", len);
-            offset += len;
-            ordered.add(b);
+            e.put("length", sizes[i]);
+            offsets[i] = offset;
+            offset += sizes[i];
         }
         byte[] json = JSON.writeValueAsBytes(root);
-        // One buffer for the whole file: bulk serialisation is many times faster than a stream.
-        long size = 16L + json.length + offset + 32;
+        long size = 16L + json.length + offset + 4;
         if (size > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("mask of " + size + " bytes exceeds the 2 GiB a mask file may hold");
         }
         ByteBuffer buf = ByteBuffer.allocate((int) size).order(ByteOrder.LITTLE_ENDIAN);
         buf.put(MAGIC).putInt(VERSION).putInt(json.length).put(json);
-        for (RoaringBitmap b : ordered) {
-            b.serialize(buf);
-        }
-        MessageDigest sha = CheckpointDigest.newSha256();
-        sha.update(buf.array(), 0, buf.position());
-        buf.put(sha.digest());
+        int payload = buf.position();
+        IntStream.range(0, ordered.size()).parallel().forEach(i ->
+                ordered.get(i).serialize(buf.slice(payload + (int) offsets[i], sizes[i]).order(ByteOrder.LITTLE_ENDIAN)));
+        buf.position(payload + (int) offset);
+        CRC32C crc = new CRC32C();
+        crc.update(buf.array(), 0, buf.position());
+        buf.putInt((int) crc.getValue());
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path temp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".partial");
@@ -115,7 +122,7 @@ public final class MaskFile {
         ByteBuffer all;
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
-            if (size < 16 + 32 || size > Integer.MAX_VALUE) {
+            if (size < 16 + 4 || size > Integer.MAX_VALUE) {
                 throw bad(file, "has " + size + " bytes, which no mask file has; it is truncated or not a mask");
             }
             all = ch.map(FileChannel.MapMode.READ_ONLY, 0, size).order(ByteOrder.LITTLE_ENDIAN);
@@ -130,15 +137,13 @@ public final class MaskFile {
             throw bad(file, "is mask format version " + version + "; this build reads version " + VERSION + ": upgrade cpift");
         }
         int h = all.getInt(12);
-        int payloadEnd = all.capacity() - 32;
+        int payloadEnd = all.capacity() - 4;
         if (h < 2 || h > MAX_HEADER || 16L + h > payloadEnd) {
-            throw bad(file, "header length " + Integer.toUnsignedString(h) + " does not fit the file; it is corrupt");
+            throw bad(file, "header length " + Integer.toUnsignedString(h) + " does not fit the file; it is truncated or corrupt: recompute it with `cpift mask`");
         }
-        MessageDigest sha = CheckpointDigest.newSha256();
-        sha.update(all.slice(0, payloadEnd));
-        byte[] expected = new byte[32];
-        all.get(payloadEnd, expected);
-        if (!MessageDigest.isEqual(sha.digest(), expected)) {
+        CRC32C crc = new CRC32C();
+        crc.update(all.slice(0, payloadEnd));
+        if ((int) crc.getValue() != all.getInt(payloadEnd)) {
             throw bad(file, "checksum does not match its contents: the file is corrupt; recompute it with `cpift mask`");
         }
         byte[] jsonBytes = new byte[h];

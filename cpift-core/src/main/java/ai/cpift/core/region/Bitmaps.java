@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** Joins per-thread bitmaps (keyed by range number) into one bitmap per tensor name. */
+/** Joins per-thread bitmaps (keyed by range number) into one bitmap per tensor name; the parts are consumed. */
 final class Bitmaps {
     private Bitmaps() {
     }
@@ -16,7 +16,10 @@ final class Bitmaps {
         for (Map<Integer, RoaringBitmap> part : parts) {
             part.forEach((r, bm) -> {
                 if (!bm.isEmpty()) {
-                    out.merge(layout.ranges.get(r).name(), bm, (a, b) -> RoaringBitmap.or(a, b));
+                    out.merge(layout.ranges.get(r).name(), bm, (a, b) -> {
+                        a.or(b);
+                        return a;
+                    });
                 }
             });
         }

@@ -2,29 +2,79 @@ package ai.cpift.core.region;
 
 import org.roaringbitmap.RoaringBitmap;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The exact top k among the candidates of the one-scan path. The candidates hold every element
- * with Δ ≥ L for some L at or below the k-th largest Δ of the model, so the k-th largest
- * candidate is the k-th largest element: a radix select over the candidates (high 16 bits were
- * counted as they arrived, low 16 bits within the one bucket here) gives the threshold T, and the
- * ties at T are taken by the lowest global index.
+ * The end of the one-scan path. The threads hold, in bitmaps, every element with Δ above H
+ * (A of them, A < k) and every element equal to H (B of them); the window candidates hold every
+ * element in [L, H). If A + B ≥ k the core's threshold is H itself and its k − A ties are the
+ * boundary elements with the lowest global indices. Otherwise every boundary element is in, and
+ * the k − A − B largest window candidates complete the core: a radix select over the window (high
+ * 16 bits counted as candidates arrived, low 16 bits within the one bucket here) gives the
+ * threshold T, and ties at T are taken by the lowest global index.
  */
 final class CandidateCut {
     private CandidateCut() {
     }
 
-    static Selection select(Layout layout, List<Candidates> lists, long k, int threads, Map<String, Double> seconds) {
+    static Selection select(Layout layout, List<ScanSink> sinks, long k, long above, long boundary, int high, int threads,
+                            Map<String, Double> seconds) {
         long t0 = System.nanoTime();
+        List<Map<Integer, RoaringBitmap>> parts = new ArrayList<>();
+        sinks.forEach(s -> parts.add(s.above));
+        Map<String, RoaringBitmap> ties = Bitmaps.merge(layout, sinks.stream().map(s -> s.boundary).toList());
+        int threshold;
+        if (above + boundary >= k) {
+            keepFirst(layout, ties, k - above);
+            threshold = high;
+            seconds.put("cut", (System.nanoTime() - t0) / 1e9);
+        } else {
+            threshold = cutWindow(layout, sinks, k - above - boundary, threads, parts);
+            seconds.put("cut", (System.nanoTime() - t0) / 1e9);
+        }
+        long t1 = System.nanoTime();
+        Map<String, RoaringBitmap> bitmaps = Bitmaps.merge(layout, parts);
+        ties.forEach((name, b) -> bitmaps.merge(name, b, (x, y) -> {
+            x.or(y);
+            return x;
+        }));
+        seconds.put("bitmaps", (System.nanoTime() - t1) / 1e9);
+        return new Selection(k, threshold, bitmaps, true, seconds);
+    }
+
+    /** Keeps the {@code need} boundary elements with the lowest global indices (tensors in name order). */
+    private static void keepFirst(Layout layout, Map<String, RoaringBitmap> ties, long need) {
+        long left = need;
+        for (DeltaRange r : layout.ranges) {
+            RoaringBitmap b = ties.get(r.name());
+            if (b == null) {
+                continue;
+            }
+            long card = b.getLongCardinality();
+            if (left >= card) {
+                left -= card;
+            } else if (left == 0) {
+                ties.remove(r.name());
+            } else {
+                long last = Integer.toUnsignedLong(b.select((int) left - 1));
+                b.remove(last + 1, r.numel());
+                left = 0;
+            }
+        }
+    }
+
+    /** Selects the {@code need} largest window candidates into {@code parts}; returns their threshold. */
+    private static int cutWindow(Layout layout, List<ScanSink> sinks, long need, int threads, List<Map<Integer, RoaringBitmap>> parts) {
+        List<Candidates> lists = sinks.stream().map(s -> s.window).toList();
         long[] hi = new long[1 << 16];
         for (Candidates l : lists) {
             for (int i = 0; i < hi.length; i++) {
                 hi[i] += l.high[i];
             }
         }
-        Cut cut = Cut.find(hi, k);
+        Cut cut = Cut.find(hi, need);
         long[] lo = new long[1 << 16];
         for (Candidates l : lists) {
             for (int p = 0; p < l.pages(); p++) {
@@ -36,20 +86,15 @@ final class CandidateCut {
                 }
             }
         }
-        Cut fine = Cut.find(lo, k - cut.above());
+        Cut fine = Cut.find(lo, need - cut.above());
         int t = (cut.bucket() << 16) | fine.bucket();
-        long needTies = k - cut.above() - fine.above();
+        long needTies = need - cut.above() - fine.above();
         long cutoff = needTies < lo[fine.bucket()] ? tieCutoff(lists, t, needTies) : Long.MAX_VALUE;
-        long t1 = System.nanoTime();
-        seconds.put("cut", (t1 - t0) / 1e9);
-        List<Map<Integer, RoaringBitmap>> parts = ChunkRunner.run(threads, lists.size(), java.util.HashMap::new,
-                (out, i) -> {
-                    mark(layout, lists.get(i), t, cutoff, out);
-                    return true;
-                }, null);
-        Map<String, RoaringBitmap> bitmaps = Bitmaps.merge(layout, parts);
-        seconds.put("bitmaps", (System.nanoTime() - t1) / 1e9);
-        return new Selection(k, t, bitmaps, true, seconds);
+        parts.addAll(ChunkRunner.run(threads, lists.size(), java.util.HashMap::new, (out, i) -> {
+            mark(layout, lists.get(i), t, cutoff, out);
+            return true;
+        }, null));
+        return t;
     }
 
     /**

@@ -11,8 +11,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
- * Runs a body over chunks on a few threads. Each thread takes the next chunk in order, so the
- * chunks any one thread sees come in ascending global order: per-thread outputs stay sorted.
+ * Runs a body over chunks on a few threads. Either each thread takes the next free chunk (balances
+ * best), or each thread owns a contiguous run of chunks (then thread w's chunks all precede thread
+ * w+1's, so the per-thread outputs concatenate into one sorted sequence and share few tensors).
+ * Either way the chunks any one thread sees come in ascending order: per-thread outputs stay sorted.
  */
 final class ChunkRunner {
     /** One worker's view: its own state plus the chunk to process. Returns false to stop everyone. */
@@ -27,6 +29,10 @@ final class ChunkRunner {
      * @return each worker's state, in worker order; {@code stopped[0]} is set when a body returned false
      */
     static <S> List<S> run(int threads, int chunks, Supplier<S> stateFactory, Body<S> body, boolean[] stopped) {
+        return run(threads, chunks, false, stateFactory, body, stopped);
+    }
+
+    static <S> List<S> run(int threads, int chunks, boolean contiguous, Supplier<S> stateFactory, Body<S> body, boolean[] stopped) {
         int n = Math.max(1, Math.min(threads, chunks));
         AtomicInteger next = new AtomicInteger();
         AtomicBoolean stop = new AtomicBoolean();
@@ -37,7 +43,15 @@ final class ChunkRunner {
         Runnable[] workers = new Runnable[n];
         for (int w = 0; w < n; w++) {
             S state = states.get(w);
-            workers[w] = () -> {
+            int from = (int) ((long) w * chunks / n);
+            int to = (int) ((long) (w + 1) * chunks / n);
+            workers[w] = contiguous ? () -> {
+                for (int c = from; !stop.get() && c < to; c++) {
+                    if (!body.run(state, c)) {
+                        stop.set(true);
+                    }
+                }
+            } : () -> {
                 for (int c; !stop.get() && (c = next.getAndIncrement()) < chunks; ) {
                     if (!body.run(state, c)) {
                         stop.set(true);

@@ -2,7 +2,6 @@ package ai.cpift.core.region;
 
 import ai.cpift.core.tensor.FloatCodec;
 
-import java.util.List;
 
 /** Finds and reports NaN or infinite Δ: a checkpoint with such weights has no core region. */
 final class NonFinite {
@@ -22,7 +21,11 @@ final class NonFinite {
         if (bad == 0) {
             return;
         }
-        long g = locate.first();
+        report(layout, bad, locate.first());
+    }
+
+    /** Throws for {@code bad} non-finite Δ, the first at global index g. */
+    static void report(Layout layout, long bad, long g) throws NonFiniteWeightException {
         DeltaRange r = layout.ranges.get(layout.rangeOf(g));
         long i = g - r.globalStart();
         float[] a = new float[1];
@@ -32,21 +35,6 @@ final class NonFinite {
         throw new NonFiniteWeightException(bad + " element(s) have a non-finite |Δ|; the first is tensor '" + r.name()
                 + "' flat index " + i + " (base " + a[0] + ", tuned " + b[0] + "): a checkpoint holds NaN or infinite weights;"
                 + " the fine-tune likely diverged: lower its learning rate or check its data");
-    }
-
-    static long firstAmong(List<Candidates> lists) {
-        long first = Long.MAX_VALUE;
-        for (Candidates l : lists) {
-            for (int p = 0; p < l.pages(); p++) {
-                int[] bits = l.bitPage(p);
-                for (int i = 0, n = l.pageSize(p); i < n; i++) {
-                    if (bits[i] >= DeltaKernel.NON_FINITE) {
-                        first = Math.min(first, l.indexPage(p)[i]);
-                    }
-                }
-            }
-        }
-        return first;
     }
 
     static long firstByScan(DeltaKernel kernel, Layout layout) {

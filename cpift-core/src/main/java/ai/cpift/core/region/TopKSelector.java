@@ -45,70 +45,85 @@ final class TopKSelector {
         }
         Map<String, Double> seconds = new LinkedHashMap<>();
         long t0 = System.nanoTime();
-        int threshold = sampledThreshold(layout, k);
+        Thresholds th = sampledThresholds(layout, k);
         long t1 = System.nanoTime();
         seconds.put("sample", (t1 - t0) / 1e9);
-        if (threshold >= 0) {
-            List<Candidates> lists = scan(layout, threshold);
+        if (th != null) {
+            List<ScanSink> sinks = scan(layout, th);
             long t2 = System.nanoTime();
             seconds.put("scan", (t2 - t1) / 1e9);
-            if (lists != null && lists.stream().mapToLong(Candidates::size).sum() >= k) {
-                long[] high = new long[1 << 16];
-                lists.forEach(l -> Arrays.setAll(high, i -> high[i] + l.high[i]));
-                NonFinite.check(layout, high, () -> NonFinite.firstAmong(lists));
-                return CandidateCut.select(layout, lists, k, threads, seconds);
+            if (sinks != null) {
+                long nonFinite = sinks.stream().mapToLong(x -> x.nonFinite).sum();
+                if (nonFinite > 0) {
+                    NonFinite.report(layout, nonFinite, sinks.stream().mapToLong(x -> x.firstNonFinite).min().orElseThrow());
+                }
+                long above = sinks.stream().mapToLong(x -> x.aboveCount).sum();
+                long boundary = sinks.stream().mapToLong(x -> x.boundaryCount).sum();
+                long window = sinks.stream().mapToLong(x -> x.window.size()).sum();
+                if (above < k && above + boundary + window >= k) {
+                    return CandidateCut.select(layout, sinks, k, above, boundary, th.high(), threads, seconds);
+                }
             }
         }
         return new RadixSelect(kernel, threads, progress).select(layout, k, seconds);
     }
 
-    /** The candidate threshold L for the one-scan path, or -1 when that path would not fit the budget. */
-    private int sampledThreshold(Layout layout, long k) {
+    /**
+     * The split of the one-scan path: elements above {@code high} are in the core, the core's
+     * threshold lies in [low, high].
+     */
+    record Thresholds(int low, int high) {
+    }
+
+    /** The thresholds of the one-scan path, or null when that path would not fit the budget. */
+    private Thresholds sampledThresholds(Layout layout, long k) {
         long room = budgetCandidates * 3 / 4;
         if (layout.total <= room) {
-            return 0;
+            return new Thresholds(0, DeltaKernel.NON_FINITE);
         }
         double q = (double) k / layout.total;
         double mean = q * SAMPLES;
-        // Four standard deviations (plus a little for tiny cores) above the expected count:
-        // the chance that fewer than k elements pass is below 1e-4.
-        int rank = (int) Math.ceil(mean + 4 * Math.sqrt(mean * (1 - q)) + 4);
-        if (rank >= SAMPLES || (double) rank / SAMPLES * layout.total > room) {
-            return -1;
+        // Four standard deviations (plus a little for tiny cores) either side of the expected count:
+        // the chance that the core's threshold falls outside the window is below 1e-4.
+        double spread = 4 * Math.sqrt(mean * (1 - q)) + 4;
+        int lowRank = (int) Math.ceil(mean + spread);
+        int sureRank = (int) Math.floor(mean - spread);
+        if (lowRank >= SAMPLES || (double) (lowRank - Math.max(sureRank, 0)) / SAMPLES * layout.total > room) {
+            return null;
         }
+        // Positions in ascending order walk the mappings forwards: far fewer TLB misses and page
+        // faults than random order, and the pages touched are the ones the scan reads next anyway.
+        long[] at = new SplittableRandom(0x5eed).longs(SAMPLES, 0, layout.total).sorted().toArray();
         int[] sample = new int[SAMPLES];
-        SplittableRandom rnd = new SplittableRandom(0x5eed);
         DeltaKernel.Scratch s = new DeltaKernel.Scratch();
+        int r = 0;
         for (int i = 0; i < SAMPLES; i++) {
-            long g = rnd.nextLong(layout.total);
-            DeltaRange r = layout.ranges.get(layout.rangeOf(g));
-            kernel.delta(r, g - r.globalStart(), 1, s);
+            while (layout.end(r) <= at[i]) {
+                r++;
+            }
+            DeltaRange range = layout.ranges.get(r);
+            kernel.delta(range, at[i] - range.globalStart(), 1, s);
             sample[i] = s.bits[0];
         }
         Arrays.sort(sample);
-        return sample[SAMPLES - rank];
+        int high = sureRank >= 1 ? Math.min(sample[SAMPLES - sureRank], DeltaKernel.NON_FINITE) : DeltaKernel.NON_FINITE;
+        return new Thresholds(sample[SAMPLES - lowRank], high);
     }
 
-    /** Every element with Δ bits ≥ minBits, per thread in ascending order; null when the budget ran out. */
-    private List<Candidates> scan(Layout layout, int minBits) {
+    /** One scan with each thread on a contiguous run of chunks; null when the window outgrew the budget. */
+    private List<ScanSink> scan(Layout layout, Thresholds th) {
         AtomicLong budget = new AtomicLong(budgetCandidates);
         AtomicLong done = new AtomicLong();
         boolean[] stopped = new boolean[1];
-        List<Scan> scans = ChunkRunner.run(threads, layout.chunks.size(), () -> new Scan(new Candidates(budget)), (scan, c) -> {
-            Layout.Chunk ch = layout.chunks.get(c);
-            boolean ok = kernel.collect(layout.ranges.get(ch.range()), ch.from(), ch.to(), minBits, scan.scratch, scan.out);
-            progress.progress("scan", done.addAndGet(ch.size()), layout.total);
-            return ok;
-        }, stopped);
-        return stopped[0] ? null : scans.stream().map(sc -> sc.out).toList();
-    }
-
-    private static final class Scan {
-        final DeltaKernel.Scratch scratch = new DeltaKernel.Scratch();
-        final Candidates out;
-
-        Scan(Candidates out) {
-            this.out = out;
-        }
+        List<ScanSink> sinks = ChunkRunner.run(threads, layout.chunks.size(), true,
+                () -> new ScanSink(new Candidates(budget), th.high()), (sink, c) -> {
+                    Layout.Chunk ch = layout.chunks.get(c);
+                    sink.enter(ch.range(), layout.starts[ch.range()]);
+                    boolean ok = kernel.collect(layout.ranges.get(ch.range()), ch.from(), ch.to(), th.low(), sink.scratch, sink);
+                    progress.progress("scan", done.addAndGet(ch.size()), layout.total);
+                    return ok;
+                }, stopped);
+        sinks.forEach(ScanSink::flush);
+        return stopped[0] ? null : sinks;
     }
 }

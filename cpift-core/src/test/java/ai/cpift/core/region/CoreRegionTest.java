@@ -175,6 +175,77 @@ class CoreRegionTest {
     }
 
     @Test
+    void theSampledPathResolvesHugeTieGroupsByIndex() throws Exception {
+        // Δ takes four values only (as bf16 updates nearly do), so the core's threshold sits inside
+        // a tie group of ~100k elements: the scan's boundary bitmaps must keep the lowest indices.
+        Random rnd = new Random(11);
+        Map<String, float[]> base = new LinkedHashMap<>();
+        Map<String, float[]> tuned = new LinkedHashMap<>();
+        Map<String, long[]> shapes = new LinkedHashMap<>();
+        Map<String, DType> types = new LinkedHashMap<>();
+        for (String name : List.of("a", "b", "c")) {
+            float[] x = new float[200_000];
+            float[] y = new float[x.length];
+            for (int i = 0; i < x.length; i++) {
+                int step = rnd.nextInt(100) < 97 ? 0 : 1 + rnd.nextInt(3);
+                y[i] = x[i] + step * 0.25f;
+            }
+            base.put(name, x);
+            tuned.put(name, y);
+            shapes.put(name, new long[]{x.length});
+            types.put(name, DType.BF16);
+        }
+        Path bp = write(dir.resolve("tb"), base, shapes, types);
+        Path tp = write(dir.resolve("tt"), tuned, shapes, types);
+        try (Checkpoint cb = Checkpoint.open(bp); Checkpoint ct = Checkpoint.open(tp)) {
+            List<DeltaRange> ranges = CoreRegion.pair(cb, ct);
+            for (long k : new long[]{6_000, 12_000, 15_000}) {
+                Selection s = new TopKSelector(DeltaKernel.best(), 2, 200_000 * 12, ProgressListener.NONE).select(ranges, k);
+                assertTrue(s.fastPath(), "k " + k);
+                assertEquals(bruteForce(base, tuned, k), s.bitmaps(), "k " + k);
+            }
+        }
+    }
+
+    @Test
+    void shardedAndSingleFileCheckpointsGiveTheSameCore() throws Exception {
+        Random rnd = new Random(21);
+        Map<String, float[]> base = new LinkedHashMap<>();
+        Map<String, float[]> tuned = new LinkedHashMap<>();
+        Map<String, long[]> shapes = new LinkedHashMap<>();
+        for (String name : List.of("model.embed_tokens.weight", "model.layers.0.mlp.up_proj.weight", "model.norm.weight")) {
+            int n = 1000 + rnd.nextInt(5000);
+            float[] x = new float[n];
+            float[] y = new float[n];
+            for (int i = 0; i < n; i++) {
+                x[i] = (float) rnd.nextGaussian();
+                y[i] = x[i] + (float) rnd.nextGaussian() * 0.1f;
+            }
+            base.put(name, x);
+            tuned.put(name, y);
+            shapes.put(name, new long[]{n});
+        }
+        List<TensorSpec> specs = base.keySet().stream().sorted().map(n -> new TensorSpec(n, DType.F32, shapes.get(n))).toList();
+        Path sharded = dir.resolve("sharded");
+        try (CheckpointWriter w = CheckpointWriter.create(sharded, specs, 8000)) {
+            base.forEach(w::writeFloats);
+            w.commit();
+        }
+        assertTrue(java.nio.file.Files.exists(sharded.resolve("model.safetensors.index.json")));
+        Path single = write(dir.resolve("single"), base, shapes, Map.of("model.embed_tokens.weight", DType.F32,
+                "model.layers.0.mlp.up_proj.weight", DType.F32, "model.norm.weight", DType.F32));
+        Path tp = write(dir.resolve("tuned"), tuned, shapes, Map.of("model.embed_tokens.weight", DType.F32,
+                "model.layers.0.mlp.up_proj.weight", DType.F32, "model.norm.weight", DType.F32));
+        long total = base.values().stream().mapToLong(x -> x.length).sum();
+        try (Checkpoint s = Checkpoint.open(sharded); Checkpoint o = Checkpoint.open(single); Checkpoint t = Checkpoint.open(tp)) {
+            CoreRegion.Result a = CoreRegion.compute(s, t, CoreRegionParams.of(3), "x", "", "", ProgressListener.NONE);
+            CoreRegion.Result b = CoreRegion.compute(o, t, CoreRegionParams.of(3), "x", "", "", ProgressListener.NONE);
+            assertEquals(b.bitmaps(), a.bitmaps());
+            assertEquals(bruteForce(base, tuned, CoreRegionParams.of(3).coreSize(total)), a.bitmaps());
+        }
+    }
+
+    @Test
     void perTensorModeTakesTheTopOfEachTensor() throws Exception {
         // a: Δ = [3, 1, 2, 0] → top 50 % = {0, 2}; b: Δ = [0.5, 0.5] → top 50 % = {0} (tie → lower index).
         Map<String, long[]> shapes = Map.of("a", new long[]{4}, "b", new long[]{2});
