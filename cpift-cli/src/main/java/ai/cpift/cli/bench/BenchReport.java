@@ -59,6 +59,11 @@ public record BenchReport(String figure, double value, String unit, double limit
         return Double.isFinite(v) ? Math.round(v * 1e4) / 1e4 : v;
     }
 
+    /** The exit status of a bench command: 0 when the target holds, 1 when it is missed (for scripts and CI). */
+    public int exitCode() {
+        return pass ? 0 : 1;
+    }
+
     /** Prints the human summary, and with {@code json} the JSON object as the last line of {@code out}. */
     public void print(PrintStream out, boolean json) {
         if (json) {

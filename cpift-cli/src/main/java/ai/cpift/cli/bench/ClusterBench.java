@@ -190,7 +190,7 @@ public final class ClusterBench implements Callable<Integer> {
             r.print(System.out, true);
         }
         System.out.flush();
-        return 0;
+        return r.exitCode();
     }
 
     /** Runs every timed step once on a few masks so that the JIT has compiled them before the clock starts. */

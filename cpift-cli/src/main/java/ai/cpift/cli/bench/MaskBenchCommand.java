@@ -120,8 +120,9 @@ public final class MaskBenchCommand implements Callable<Integer> {
             extra.put("note", "checkpoint digests are computed once and cached (cpift mask), not in the timed stage; base sha256 " + sha);
             double gbps = bytes / bestMask / 1e9;
             double limit = bytes / bestRead / 1e9;
-            BenchReport.atLeast("mask bandwidth (0.5B bf16 pair)", gbps, "GB/s", limit, 0.70, extra).print(System.out, json);
-            return 0;
+            BenchReport report = BenchReport.atLeast("mask bandwidth (0.5B bf16 pair)", gbps, "GB/s", limit, 0.70, extra);
+            report.print(System.out, json);
+            return report.exitCode();
         } finally {
             deleteTree(dir);
         }
