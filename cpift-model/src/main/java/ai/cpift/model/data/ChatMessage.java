@@ -1,0 +1,5 @@
+package ai.cpift.model.data;
+
+/** One message of a conversation. */
+public record ChatMessage(ChatRole role, String content) {
+}
