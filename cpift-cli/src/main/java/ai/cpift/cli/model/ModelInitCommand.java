@@ -17,8 +17,8 @@ import java.util.concurrent.Callable;
 
 /** {@code cpift model init}: a new random Llama-family model with a character-level tokenizer. */
 @Command(name = "init", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Write a new, randomly initialised Hugging Face model folder (config.json, model.safetensors,",
-                "a character-level tokenizer.json and tokenizer_config.json) that transformers loads unchanged."})
+        description = {"Write a new, randomly initialised Hugging Face model folder:",
+                "config.json, model.safetensors, a character-level tokenizer.json and tokenizer_config.json."})
 public final class ModelInitCommand implements Callable<Integer> {
     /** Printable ASCII and the newline: enough for English text and code. */
     static final String DEFAULT_CHARS = printableAscii() + "\\n";

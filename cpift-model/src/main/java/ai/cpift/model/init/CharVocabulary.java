@@ -16,8 +16,9 @@ import java.util.Set;
  * A character-level vocabulary: four special tokens, then one token per character, written as a
  * standard Hugging Face {@code tokenizer.json} (a BPE model without merges, so every character
  * is its own token and a character outside the vocabulary becomes {@code <unk>}) and a
- * {@code tokenizer_config.json}. Small enough to train on a laptop, and loadable unchanged by
- * {@code transformers} and by DJL's tokenizers.
+ * {@code tokenizer_config.json}. Small enough to train on a laptop; the files are read by the
+ * Hugging Face tokenizers library (checked through DJL's binding; {@code transformers}' fast
+ * tokenizer is the same library).
  *
  * @param characters the characters (Unicode code points) after the special tokens, in id order
  */
