@@ -11,6 +11,8 @@ import picocli.CommandLine.Command;
                 MaskCommand.class,
                 ai.cpift.cli.cluster.ClusterCommand.class,
                 CheckpointCommand.class,
+                ai.cpift.cli.model.ModelCommand.class,
+                ai.cpift.cli.model.LogitsCommand.class,
                 ai.cpift.cli.bench.BenchCommand.class,
         })
 public final class Cpift {
