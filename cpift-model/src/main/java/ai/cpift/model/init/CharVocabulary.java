@@ -29,11 +29,25 @@ public record CharVocabulary(List<String> characters) {
     public static final String UNK = "<unk>";
     /** Special tokens first, so their ids (0..3) do not depend on the characters chosen. */
     public static final List<String> SPECIALS = List.of(PAD, BOS, EOS, UNK);
+    /**
+     * A line break, a tab, then the printable ASCII characters from space to '~' (97 characters, 101
+     * tokens): enough for English text, code and the prompt templates, small enough for a tiny model.
+     */
+    public static final String DEFAULT_CHARS;
+
+    static {
+        StringBuilder sb = new StringBuilder("\n\t");
+        for (char c = ' '; c <= '~'; c++) {
+            sb.append(c);
+        }
+        DEFAULT_CHARS = sb.toString();
+    }
 
     public CharVocabulary {
         characters = List.copyOf(characters);
         if (characters.isEmpty()) {
-            throw new IllegalArgumentException("the vocabulary needs at least one character");
+            throw new IllegalArgumentException("the vocabulary needs at least one character; fix: give the characters the "
+                    + "tasks use, e.g. --vocab-chars \"abc...\"");
         }
     }
 
@@ -47,7 +61,8 @@ public record CharVocabulary(List<String> characters) {
             }
         });
         if (!dup.isEmpty()) {
-            throw new IllegalArgumentException("vocabulary characters must be distinct; repeated: " + dup.stream().distinct().toList());
+            throw new IllegalArgumentException("vocabulary characters must be distinct; repeated: " + dup.stream().distinct().toList()
+                    + "; fix: list each character once");
         }
         return new CharVocabulary(new ArrayList<>(seen));
     }
@@ -131,6 +146,13 @@ public record CharVocabulary(List<String> characters) {
                     .put("rstrip", false).put("single_word", false).put("special", true);
         }
         return c;
+    }
+
+    /** Every token's text in id order: the special tokens, then the characters. */
+    public List<String> tokens() {
+        List<String> all = new ArrayList<>(SPECIALS);
+        all.addAll(characters);
+        return all;
     }
 
     /** The text of token {@code id}. */

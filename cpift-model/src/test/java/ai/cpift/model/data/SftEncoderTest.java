@@ -1,6 +1,7 @@
 package ai.cpift.model.data;
 
-import ai.cpift.model.tokenizer.CharTokenizerWriter;
+import ai.cpift.model.tokenizer.CharTokenizers;
+import ai.cpift.model.init.CharVocabulary;
 import ai.cpift.model.tokenizer.Tokenizer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,8 +35,8 @@ class SftEncoderTest {
 
     @BeforeAll
     static void load() throws Exception {
-        CharTokenizerWriter.write(dir.resolve("short"), CHARS);
-        CharTokenizerWriter.write(dir.resolve("ascii"), CharTokenizerWriter.DEFAULT_CHARS);
+        CharTokenizers.write(dir.resolve("short"), CHARS);
+        CharTokenizers.write(dir.resolve("ascii"), CharVocabulary.DEFAULT_CHARS);
         tokenizer = Tokenizer.load(dir.resolve("short"));
     }
 
@@ -125,7 +126,7 @@ class SftEncoderTest {
     @Test
     void aTokenizerWithoutEosIsRefused() throws Exception {
         Path noEos = dir.resolve("no-eos");
-        CharTokenizerWriter.write(noEos, "ab");
+        CharTokenizers.write(noEos, "ab");
         Files.writeString(noEos.resolve("tokenizer_config.json"), "{\"eos_token\": null}");
         try (Tokenizer t = Tokenizer.load(noEos)) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

@@ -38,6 +38,6 @@ class CharVocabularyTest {
         assertEquals("😀", v.token(6));
         assertEquals(7, v.tokenizerJson().path("model").path("vocab").size());
         var e = assertThrows(IllegalArgumentException.class, () -> CharVocabulary.of("abca"));
-        assertEquals("vocabulary characters must be distinct; repeated: [a]", e.getMessage());
+        assertEquals("vocabulary characters must be distinct; repeated: [a]; fix: list each character once", e.getMessage());
     }
 }

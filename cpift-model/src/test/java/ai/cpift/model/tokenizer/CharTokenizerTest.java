@@ -1,5 +1,6 @@
 package ai.cpift.model.tokenizer;
 
+import ai.cpift.model.init.CharVocabulary;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
@@ -21,7 +22,7 @@ class CharTokenizerTest {
 
     @Test
     void idsAreTheSpecialsThenTheCharactersInOrder() throws Exception {
-        List<String> vocab = CharTokenizerWriter.write(dir, "ba \n");
+        List<String> vocab = CharTokenizers.write(dir, "ba \n");
         assertEquals(List.of("<pad>", "<s>", "</s>", "<unk>", "b", "a", " ", "\n"), vocab);
         try (Tokenizer t = Tokenizer.load(dir)) {
             assertEquals(8, t.vocabSize());
@@ -37,7 +38,7 @@ class CharTokenizerTest {
 
     @Test
     void charactersOutsideTheVocabularyBecomeUnk() throws Exception {
-        CharTokenizerWriter.write(dir, "ab");
+        CharTokenizers.write(dir, "ab");
         try (Tokenizer t = Tokenizer.load(dir)) {
             // 'c', 'é', a space, '\t' and an emoji (a surrogate pair in Java) are one <unk> each
             assertArrayEquals(new int[]{4, 3, 3, 3, 3, 5, 3}, t.encode("acé \tb\uD83D\uDE00"));
@@ -48,10 +49,10 @@ class CharTokenizerTest {
 
     @Test
     void defaultCharactersRoundTripArbitraryText() throws Exception {
-        List<String> vocab = CharTokenizerWriter.write(dir, CharTokenizerWriter.DEFAULT_CHARS);
+        List<String> vocab = CharTokenizers.write(dir, CharVocabulary.DEFAULT_CHARS);
         assertEquals(4 + 2 + 95, vocab.size());
         Random random = new Random(42);
-        String chars = CharTokenizerWriter.DEFAULT_CHARS;
+        String chars = CharVocabulary.DEFAULT_CHARS;
         try (Tokenizer t = Tokenizer.load(dir)) {
             assertEquals(101, t.vocabSize());
             String fixed = "Q: 12 + 30 = ?\n\tA: \"42\", (it's {x}) [y] <z> a\\b ~`|^_@#$%&*;/!";
@@ -72,7 +73,7 @@ class CharTokenizerTest {
 
     @Test
     void nonAsciiCharactersAreOneTokenPerCodePoint() throws Exception {
-        CharTokenizerWriter.write(dir, "é\uD83D\uDE00 ü");
+        CharTokenizers.write(dir, "é\uD83D\uDE00 ü");
         try (Tokenizer t = Tokenizer.load(dir)) {
             assertArrayEquals(new int[]{4, 5, 6, 7}, t.encode("é\uD83D\uDE00 ü"));
             assertEquals("ü é\uD83D\uDE00", t.decode(new int[]{7, 6, 4, 5}));
@@ -81,7 +82,7 @@ class CharTokenizerTest {
 
     @Test
     void specialTokensDecodeAsTheirTextUnlessSkipped() throws Exception {
-        CharTokenizerWriter.write(dir, "hi");
+        CharTokenizers.write(dir, "hi");
         try (Tokenizer t = Tokenizer.load(dir)) {
             assertEquals("<s>hi</s><pad>", t.decode(new int[]{1, 4, 5, 2, 0}));
             assertEquals("hi", t.decode(new int[]{1, 4, 5, 2, 0}, true));
@@ -92,17 +93,18 @@ class CharTokenizerTest {
 
     @Test
     void filesAreTheStandardHuggingFaceFormat() throws Exception {
-        CharTokenizerWriter.write(dir, "a\n");
+        CharTokenizers.write(dir, "a\n");
         ObjectMapper json = new ObjectMapper();
         JsonNode tok = json.readTree(dir.resolve("tokenizer.json").toFile());
-        assertEquals("WordLevel", tok.at("/model/type").asText());
+        assertEquals("BPE", tok.at("/model/type").asText());
+        assertEquals(0, tok.at("/model/merges").size());
         assertEquals("<unk>", tok.at("/model/unk_token").asText());
         assertEquals(5, tok.at("/model/vocab/\n").asInt());
         assertEquals(4, tok.get("added_tokens").size());
         for (int id = 0; id < 4; id++) {
             JsonNode added = tok.get("added_tokens").get(id);
             assertEquals(id, added.get("id").asInt());
-            assertEquals(CharTokenizerWriter.SPECIALS.get(id), added.get("content").asText());
+            assertEquals(CharVocabulary.SPECIALS.get(id), added.get("content").asText());
             assertTrue(added.get("special").asBoolean());
         }
         assertTrue(tok.get("normalizer").isNull());
@@ -117,12 +119,11 @@ class CharTokenizerTest {
     @Test
     void badCharacterListsAreRefusedWithTheFix() {
         IllegalArgumentException twice = assertThrows(IllegalArgumentException.class,
-                () -> CharTokenizerWriter.write(dir, "abca"));
-        assertEquals("character tokenizer: character 'a' (U+0061) appears twice, at positions 0 and 3 of the characters "
-                + "given; fix: list each character once", twice.getMessage());
+                () -> CharTokenizers.write(dir, "abca"));
+        assertEquals("vocabulary characters must be distinct; repeated: [a]; fix: list each character once", twice.getMessage());
         IllegalArgumentException empty = assertThrows(IllegalArgumentException.class,
-                () -> CharTokenizerWriter.write(dir, ""));
-        assertTrue(empty.getMessage().startsWith("character tokenizer: no characters given; fix:"), empty.getMessage());
+                () -> CharTokenizers.write(dir, ""));
+        assertTrue(empty.getMessage().startsWith("the vocabulary needs at least one character; fix:"), empty.getMessage());
     }
 
     private static String randomText(Random random, String chars, int length) {

@@ -18,7 +18,7 @@ class SpecialTokensTest {
     Path dir;
 
     private Path folder(String tokenizerConfig, String specialMap, String config) throws Exception {
-        CharTokenizerWriter.write(dir, "ab");
+        CharTokenizers.write(dir, "ab");
         Files.delete(dir.resolve("tokenizer_config.json"));
         if (tokenizerConfig != null) {
             Files.writeString(dir.resolve("tokenizer_config.json"), tokenizerConfig);
