@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * budget holds), the exact radix passes of {@link RadixSelect} decide instead.
  */
 final class TopKSelector {
-    private static final int SAMPLES = 1 << 16;
+    private static final int SAMPLES = 1 << 15;
 
     private final DeltaKernel kernel;
     private final int threads;

@@ -3,10 +3,8 @@ package ai.cpift.core.region;
 import ai.cpift.core.safetensors.DType;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.nio.ByteOrder;
@@ -20,8 +18,6 @@ import java.nio.ByteOrder;
 final class VectorDeltaKernel extends DeltaKernel {
     private static final VectorSpecies<Integer> INTS = IntVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_PREFERRED;
-    private static final VectorSpecies<Short> SHORTS =
-            VectorSpecies.of(short.class, VectorShape.forBitSize(INTS.vectorBitSize() / 2));
     private static final int LANES = INTS.length();
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 
@@ -36,23 +32,56 @@ final class VectorDeltaKernel extends DeltaKernel {
         return super.collect(r, from, to, minBits, s, sink);
     }
 
+    /**
+     * bf16 pairs read as 32-bit lanes: lane j holds elements 2j (low half) and 2j+1 (high half), so
+     * a float is one mask or one shift away, and one load covers twice as many elements as a
+     * widening conversion would.
+     */
     private static boolean collectBf16(DeltaRange r, long from, long to, int minBits, Scratch s, Sink sink) {
         IntVector threshold = IntVector.broadcast(INTS, minBits);
+        int span = 2 * LANES;
         long i = from;
-        for (; i + LANES <= to; i += LANES) {
-            ShortVector a = ShortVector.fromMemorySegment(SHORTS, r.base(), 2 * i, LE);
-            ShortVector b = ShortVector.fromMemorySegment(SHORTS, r.tuned(), 2 * i, LE);
-            FloatVector fa = ((IntVector) a.convertShape(VectorOperators.S2I, INTS, 0)).lanewise(VectorOperators.LSHL, 16)
-                    .reinterpretAsFloats();
-            FloatVector fb = ((IntVector) b.convertShape(VectorOperators.S2I, INTS, 0)).lanewise(VectorOperators.LSHL, 16)
-                    .reinterpretAsFloats();
-            IntVector d = fb.sub(fa).reinterpretAsInts().and(0x7FFFFFFF);
-            VectorMask<Integer> hit = d.compare(VectorOperators.GE, threshold);
-            if (hit.anyTrue() && !emit(d, hit, r.globalStart() + i, s.bits, sink)) {
+        if ((i & 1) != 0 && i < to) {
+            // Pairs start at even elements; an odd start is finished by the scalar path.
+            if (!DeltaKernel.scalar().collect(r, i, i + 1, minBits, s, sink)) {
+                return false;
+            }
+            i++;
+        }
+        for (; i + span <= to; i += span) {
+            IntVector a = IntVector.fromMemorySegment(INTS, r.base(), 2 * i, LE);
+            IntVector b = IntVector.fromMemorySegment(INTS, r.tuned(), 2 * i, LE);
+            IntVector even = b.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats()
+                    .sub(a.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats()).reinterpretAsInts().and(0x7FFFFFFF);
+            IntVector odd = b.and(0xFFFF0000).reinterpretAsFloats()
+                    .sub(a.and(0xFFFF0000).reinterpretAsFloats()).reinterpretAsInts().and(0x7FFFFFFF);
+            VectorMask<Integer> hitEven = even.compare(VectorOperators.GE, threshold);
+            VectorMask<Integer> hitOdd = odd.compare(VectorOperators.GE, threshold);
+            if ((hitEven.anyTrue() || hitOdd.anyTrue()) && !emitPairs(even, odd, hitEven.toLong(), hitOdd.toLong(),
+                    r.globalStart() + i, s.bits, sink)) {
                 return false;
             }
         }
         return i >= to || DeltaKernel.scalar().collect(r, i, to, minBits, s, sink);
+    }
+
+    /** Emits hits of a pair vector in element order: lane j's even element, then its odd one. */
+    private static boolean emitPairs(IntVector even, IntVector odd, long evenHits, long oddHits, long global, int[] lanes, Sink sink) {
+        even.intoArray(lanes, 0);
+        odd.intoArray(lanes, LANES);
+        long any = evenHits | oddHits;
+        while (any != 0) {
+            int lane = Long.numberOfTrailingZeros(any);
+            long bit = 1L << lane;
+            if ((evenHits & bit) != 0 && !sink.add(global + 2L * lane, lanes[lane])) {
+                return false;
+            }
+            if ((oddHits & bit) != 0 && !sink.add(global + 2L * lane + 1, lanes[LANES + lane])) {
+                return false;
+            }
+            any &= any - 1;
+        }
+        return true;
     }
 
     private static boolean collectF32(DeltaRange r, long from, long to, int minBits, Scratch s, Sink sink) {
