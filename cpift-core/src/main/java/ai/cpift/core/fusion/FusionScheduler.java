@@ -1,0 +1,177 @@
+package ai.cpift.core.fusion;
+
+import ai.cpift.core.checkpoint.Checkpoint;
+import ai.cpift.core.checkpoint.CheckpointWriter;
+import ai.cpift.core.safetensors.TensorInfo;
+import ai.cpift.core.safetensors.TensorSpec;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.IntStream;
+
+/**
+ * Runs the tensors of a fusion on a fixed pool of worker threads. Each floating tensor is a
+ * small graph of jobs: its Gram chunks in parallel, then (once their sum gives the SLERP
+ * coefficients) its output chunks in parallel. Tensors are started in name order, a bounded
+ * number at a time, so the page cache is walked roughly in order and the job queue stays short.
+ * The first failure stops new work; jobs already queued return at once.
+ */
+final class FusionScheduler {
+    private final FusionInputs in;
+    private final FusionOptions options;
+    private final FusionProgress progress;
+    private final int n;
+    private final double[] weights;
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private ThreadLocal<TensorFuser.Scratch> scratch;
+    private ExecutorService pool;
+    private int tensorsDone;
+    private long bytesDone;
+
+    FusionScheduler(FusionInputs in, FusionOptions options, FusionProgress progress) {
+        this.in = in;
+        this.options = options;
+        this.progress = progress;
+        this.n = in.tasks.size();
+        this.weights = in.weights();
+    }
+
+    List<TensorFusion> run(List<TensorInfo> tensors, List<TensorSpec> specs, CheckpointWriter w) throws IOException {
+        int block = Math.min(TensorFuser.BLOCK, options.chunkElements());
+        scratch = ThreadLocal.withInitial(() -> new TensorFuser.Scratch(n, block));
+        AtomicInteger threadNo = new AtomicInteger();
+        pool = Executors.newFixedThreadPool(options.threads(), r -> {
+            Thread t = new Thread(r, "cpift-fuse-" + threadNo.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        long bytesTotal = specs.stream().mapToLong(TensorSpec::byteLength).sum();
+        TensorFusion[] results = new TensorFusion[tensors.size()];
+        Semaphore inFlight = new Semaphore(options.threads() * 2);
+        List<CompletableFuture<?>> all = new ArrayList<>();
+        try {
+            for (int i = 0; i < tensors.size() && failure.get() == null; i++) {
+                inFlight.acquireUninterruptibly();
+                TensorInfo t = tensors.get(i);
+                TensorSpec spec = specs.get(i);
+                // The writer's bookkeeping is single-threaded: take the output slice here, not in a worker.
+                MemorySegment out = w.tensor(t.name());
+                CompletableFuture<TensorFusion> f = t.dtype().isFloating()
+                        ? fuse(fuser(t, spec, out))
+                        : CompletableFuture.supplyAsync(() -> copy(t, spec, out), pool);
+                int idx = i;
+                all.add(f.whenComplete((r, e) -> {
+                    if (e != null) {
+                        failure.compareAndSet(null, unwrap(e));
+                    } else {
+                        results[idx] = r;
+                        done(r, tensors.size(), bytesTotal);
+                    }
+                    inFlight.release();
+                }));
+            }
+            CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).handle((v, e) -> null).join();
+        } finally {
+            pool.shutdownNow();
+        }
+        Throwable e = failure.get();
+        if (e instanceof IOException io) {
+            throw io;
+        }
+        if (e instanceof RuntimeException re) {
+            throw re;
+        }
+        if (e instanceof Error err) {
+            throw err;
+        }
+        return Arrays.asList(results);
+    }
+
+    private TensorFuser fuser(TensorInfo t, TensorSpec spec, MemorySegment out) throws IOException {
+        List<TensorInfo> infos = new ArrayList<>();
+        List<MemorySegment> data = new ArrayList<>();
+        for (Checkpoint c : in.checkpoints) {
+            TensorInfo x = c.info(t.name());
+            infos.add(x);
+            data.add(c.data(x));
+        }
+        return new TensorFuser(t, in.base.data(t), infos, data, in.checkpoints.stream().map(Checkpoint::path).toList(),
+                in.tasks.stream().map(FusionTask::name).toList(), in.masks.stream().map(m -> m.bitmap(t.name())).toList(),
+                spec.dtype(), out, options.chunkElements());
+    }
+
+    private CompletableFuture<TensorFusion> fuse(TensorFuser f) {
+        List<CompletableFuture<double[]>> grams = IntStream.range(0, f.chunks())
+                .mapToObj(c -> CompletableFuture.supplyAsync(() -> {
+                    live();
+                    try {
+                        return f.gram(c, scratch.get());
+                    } catch (FusionInputException e) {
+                        throw new CompletionException(e);
+                    }
+                }, pool)).toList();
+        return CompletableFuture.allOf(grams.toArray(CompletableFuture[]::new)).thenComposeAsync(v -> {
+            double[][] g = f.sumGram(grams.stream().map(CompletableFuture::join).toList());
+            double[] coef = Slerp.mergeCoefficients(g, weights);
+            List<CompletableFuture<long[]>> parts = IntStream.range(0, f.chunks())
+                    .mapToObj(c -> CompletableFuture.supplyAsync(() -> {
+                        live();
+                        return f.combine(c, coef, scratch.get());
+                    }, pool)).toList();
+            return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new))
+                    .thenApply(x -> report(f, coef, parts.stream().map(CompletableFuture::join).toList()));
+        }, pool);
+    }
+
+    private TensorFusion report(TensorFuser f, double[] coef, List<long[]> parts) {
+        long[] sum = new long[n + 1];
+        for (long[] p : parts) {
+            for (int i = 0; i <= n; i++) {
+                sum[i] += p[i];
+            }
+        }
+        TensorInfo t = f.base();
+        List<Long> core = in.masks.stream().map(m -> m.bitmap(t.name()).getLongCardinality()).toList();
+        return new TensorFusion(t.name(), t.dtype(), CoreFusion.outputDtype(t, options), t.numel(), true,
+                Arrays.stream(coef, 0, n).boxed().toList(), (int) coef[n], core,
+                Arrays.stream(sum, 0, n).boxed().toList(), sum[n]);
+    }
+
+    private TensorFusion copy(TensorInfo t, TensorSpec spec, MemorySegment out) {
+        live();
+        MemorySegment.copy(in.base.data(t), 0, out, 0, t.byteLength());
+        List<Long> zeros = java.util.Collections.nCopies(n, 0L);
+        return new TensorFusion(t.name(), t.dtype(), spec.dtype(), t.numel(), false, List.of(), 0, zeros, zeros, 0);
+    }
+
+    private void live() {
+        if (failure.get() != null) {
+            throw new CancellationException("an earlier tensor failed");
+        }
+    }
+
+    private synchronized void done(TensorFusion r, int tensorsTotal, long bytesTotal) {
+        tensorsDone++;
+        bytesDone += r.outputBytes();
+        progress.update(tensorsDone, tensorsTotal, bytesDone, bytesTotal);
+    }
+
+    private static Throwable unwrap(Throwable e) {
+        while ((e instanceof CompletionException || e instanceof UncheckedIOException) && e.getCause() != null) {
+            e = e.getCause();
+        }
+        return e;
+    }
+}

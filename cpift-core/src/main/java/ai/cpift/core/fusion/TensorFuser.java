@@ -1,0 +1,274 @@
+package ai.cpift.core.fusion;
+
+import ai.cpift.core.safetensors.DType;
+import ai.cpift.core.safetensors.TensorInfo;
+import ai.cpift.core.tensor.FloatCodec;
+import org.roaringbitmap.PeekableIntIterator;
+import org.roaringbitmap.buffer.ImmutableRoaringBitmap;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The streamed kernels of one floating tensor, over chunks of {@code chunk} elements that are
+ * themselves walked in blocks of at most {@link #BLOCK} elements (so the per-thread buffers stay
+ * small whatever the tensor size):
+ * <ol>
+ *   <li>{@link #gram}: a chunk's contribution to the Gram matrix G_jk = θ_j·θ_k of the N task
+ *       tensors, accumulated in double, lane by lane (lane = position in the block) so the loop
+ *       vectorises, then the lanes summed in order. Chunks are summed in chunk order, so the result
+ *       does not depend on the thread count.</li>
+ *   <li>{@link #combine}: a chunk of the output, Σ_j c_j θ_j in double rounded once to float32,
+ *       then the core elements overwritten, then encoded into the output dtype.</li>
+ * </ol>
+ */
+final class TensorFuser {
+    static final int BLOCK = 4096;
+
+    private final TensorInfo base;
+    private final MemorySegment baseData;
+    private final List<TensorInfo> infos;
+    private final List<MemorySegment> data;
+    private final List<Path> checkpoints;
+    private final List<String> taskNames;
+    private final List<ImmutableRoaringBitmap> cores;
+    private final DType outDtype;
+    private final MemorySegment out;
+    private final int chunk;
+    private final int n;
+
+    TensorFuser(TensorInfo base, MemorySegment baseData, List<TensorInfo> infos, List<MemorySegment> data, List<Path> checkpoints,
+                List<String> taskNames, List<ImmutableRoaringBitmap> cores, DType outDtype, MemorySegment out, int chunk) {
+        this.base = base;
+        this.baseData = baseData;
+        this.infos = infos;
+        this.data = data;
+        this.checkpoints = checkpoints;
+        this.taskNames = taskNames;
+        this.cores = cores;
+        this.outDtype = outDtype;
+        this.out = out;
+        this.chunk = chunk;
+        this.n = infos.size();
+    }
+
+    /** Per-thread buffers: N decoded blocks, the double lanes of the Gram matrix and of the combination, block owners. */
+    static final class Scratch {
+        final float[][] x;
+        final float[] o;
+        final double[] acc;
+        final double[][] lanes;
+        final int[] owner;
+
+        Scratch(int n, int block) {
+            x = new float[n][block];
+            o = new float[block];
+            acc = new double[block];
+            lanes = new double[n * (n + 1) / 2][block];
+            owner = new int[block];
+        }
+    }
+
+    TensorInfo base() {
+        return base;
+    }
+
+    int chunks() {
+        return (int) ((base.numel() + chunk - 1) / chunk);
+    }
+
+    int block() {
+        return Math.min(BLOCK, chunk);
+    }
+
+    /** Chunk {@code c}'s part of the Gram matrix, upper triangle packed row by row. */
+    double[] gram(int c, Scratch s) throws FusionInputException {
+        long start = (long) c * chunk;
+        long end = Math.min(base.numel(), start + chunk);
+        int used = (int) Math.min(block(), end - start);
+        for (double[] lane : s.lanes) {
+            Arrays.fill(lane, 0, used, 0.0);
+        }
+        for (long b = start; b < end; b += block()) {
+            int len = (int) Math.min(block(), end - b);
+            for (int j = 0; j < n; j++) {
+                FloatCodec.decode(infos.get(j).dtype(), data.get(j), b, s.x[j], 0, len);
+            }
+            int p = 0;
+            for (int j = 0; j < n; j++) {
+                for (int k = j; k < n; k++) {
+                    accumulate(s.lanes[p++], s.x[j], s.x[k], len);
+                }
+            }
+        }
+        double[] g = new double[s.lanes.length];
+        for (int p = 0; p < g.length; p++) {
+            double sum = 0;
+            for (int i = 0; i < used; i++) {
+                sum += s.lanes[p][i];
+            }
+            g[p] = sum;
+        }
+        for (int j = 0, p = 0; j < n; p += n - j, j++) {
+            if (!Double.isFinite(g[p])) {
+                throw nonFinite(j, start, end, s);
+            }
+        }
+        return g;
+    }
+
+    private static void accumulate(double[] lane, float[] x, float[] y, int len) {
+        for (int i = 0; i < len; i++) {
+            lane[i] += (double) x[i] * (double) y[i];
+        }
+    }
+
+    /** Unpacks and sums the chunks' packed triangles, in chunk order, into the symmetric Gram matrix. */
+    double[][] sumGram(List<double[]> parts) {
+        double[] total = new double[n * (n + 1) / 2];
+        for (double[] part : parts) {
+            for (int p = 0; p < total.length; p++) {
+                total[p] += part[p];
+            }
+        }
+        double[][] g = new double[n][n];
+        for (int j = 0, p = 0; j < n; j++) {
+            for (int k = j; k < n; k++, p++) {
+                g[j][k] = total[p];
+                g[k][j] = total[p];
+            }
+        }
+        return g;
+    }
+
+    /**
+     * Writes chunk {@code c} of the output.
+     *
+     * @param coef c_1..c_N of the merge (more entries are ignored)
+     * @return elements transplanted per task (N entries), then the number of conflicts
+     */
+    long[] combine(int c, double[] coef, Scratch s) {
+        long start = (long) c * chunk;
+        long end = Math.min(base.numel(), start + chunk);
+        long[] stats = new long[n + 1];
+        PeekableIntIterator[] its = new PeekableIntIterator[n];
+        for (int j = 0; j < n; j++) {
+            if (!cores.get(j).isEmpty()) {
+                its[j] = cores.get(j).getIntIterator();
+                its[j].advanceIfNeeded((int) start);
+            }
+        }
+        for (long b = start; b < end; b += block()) {
+            int len = (int) Math.min(block(), end - b);
+            for (int j = 0; j < n; j++) {
+                FloatCodec.decode(infos.get(j).dtype(), data.get(j), b, s.x[j], 0, len);
+            }
+            scaled(s.acc, s.x[0], coef[0], len);
+            for (int j = 1; j < n; j++) {
+                addScaled(s.acc, s.x[j], coef[j], len);
+            }
+            for (int i = 0; i < len; i++) {
+                s.o[i] = (float) s.acc[i];
+            }
+            transplant(its, b, len, s, stats);
+            FloatCodec.encode(outDtype, s.o, 0, len, out, b);
+        }
+        return stats;
+    }
+
+    private static void scaled(double[] acc, float[] x, double c, int len) {
+        for (int i = 0; i < len; i++) {
+            acc[i] = c * x[i];
+        }
+    }
+
+    private static void addScaled(double[] acc, float[] x, double c, int len) {
+        for (int i = 0; i < len; i++) {
+            acc[i] += c * x[i];
+        }
+    }
+
+    /**
+     * Overwrites the block's core elements with the owning task's value. Tasks are visited in the
+     * order given; a later task takes an element from the current owner only with a strictly larger
+     * |θi − θ0| (float32), so an exact tie stays with the first task.
+     * {@code owner[k]} is 0 for no core, else task+1, negated once the element is counted as a conflict.
+     */
+    private void transplant(PeekableIntIterator[] its, long b, int len, Scratch s, long[] stats) {
+        long end = b + len;
+        boolean any = false;
+        for (int j = 0; j < n; j++) {
+            PeekableIntIterator it = its[j];
+            while (it != null && it.hasNext() && Integer.toUnsignedLong(it.peekNext()) < end) {
+                if (!any) {
+                    Arrays.fill(s.owner, 0, len, 0);
+                    any = true;
+                }
+                int k = (int) (Integer.toUnsignedLong(it.next()) - b);
+                int prev = s.owner[k];
+                if (prev == 0) {
+                    s.o[k] = s.x[j][k];
+                    s.owner[k] = j + 1;
+                    continue;
+                }
+                if (prev > 0) {
+                    stats[n]++;
+                }
+                int holder = Math.abs(prev) - 1;
+                float theta0 = baseValue(b + k);
+                if (Math.abs(s.x[j][k] - theta0) > Math.abs(s.x[holder][k] - theta0)) {
+                    s.o[k] = s.x[j][k];
+                    s.owner[k] = -(j + 1);
+                } else {
+                    s.owner[k] = -(holder + 1);
+                }
+            }
+        }
+        if (any) {
+            for (int k = 0; k < len; k++) {
+                if (s.owner[k] != 0) {
+                    stats[Math.abs(s.owner[k]) - 1]++;
+                }
+            }
+        }
+    }
+
+    private float baseValue(long element) {
+        float[] one = new float[1];
+        FloatCodec.decode(base.dtype(), baseData, element, one, 0, 1);
+        return one[0];
+    }
+
+    private FusionInputException nonFinite(int task, long start, long end, Scratch s) {
+        for (long b = start; b < end; b += block()) {
+            int len = (int) Math.min(block(), end - b);
+            FloatCodec.decode(infos.get(task).dtype(), data.get(task), b, s.x[task], 0, len);
+            for (int i = 0; i < len; i++) {
+                float v = s.x[task][i];
+                if (!Float.isFinite(v)) {
+                    return new FusionInputException(String.format(Locale.ROOT,
+                            "task '%s' checkpoint %s: tensor '%s' element %d (index %s) is %s; fusion needs finite weights:"
+                                    + " the probe fine-tune diverged, re-run it (e.g. with a lower learning rate) or leave the task out",
+                            taskNames.get(task), checkpoints.get(task), base.name(), b + i, index(b + i), v));
+                }
+            }
+        }
+        return new FusionInputException("task '" + taskNames.get(task) + "' checkpoint " + checkpoints.get(task) + ": tensor '"
+                + base.name() + "' has a non-finite sum of squares; fusion needs finite weights");
+    }
+
+    /** The row-major multi-index of a flat element index. */
+    private String index(long flat) {
+        long[] shape = base.shape();
+        List<Long> idx = new ArrayList<>();
+        for (int d = shape.length - 1; d >= 0; d--) {
+            idx.addFirst(shape[d] == 0 ? 0 : flat % shape[d]);
+            flat = shape[d] == 0 ? 0 : flat / shape[d];
+        }
+        return idx.toString();
+    }
+}
