@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
         description = "Core Parameter Isolation Fine-Tuning (arXiv 2508.21741) on local checkpoints.",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                FuseCommand.class,
                 ai.cpift.cli.bench.BenchCommand.class,
         })
 public final class Cpift {
