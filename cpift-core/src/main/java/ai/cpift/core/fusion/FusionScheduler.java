@@ -14,10 +14,13 @@ import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.Executor;
+import java.util.concurrent.PriorityBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
 
@@ -25,7 +28,8 @@ import java.util.stream.IntStream;
  * Runs the tensors of a fusion on a fixed pool of worker threads. Each floating tensor is a
  * small graph of jobs: its Gram chunks in parallel, then (once their sum gives the SLERP
  * coefficients) its output chunks in parallel. Tensors are started in name order, a bounded
- * number at a time, so the page cache is walked roughly in order and the job queue stays short.
+ * number at a time, and the queue serves the earliest tensor's jobs first, so the page cache is
+ * walked in order, each tensor's second pass finds it still cached, and the queue stays short.
  * The first failure stops new work; jobs already queued return at once.
  */
 final class FusionScheduler {
@@ -36,7 +40,8 @@ final class FusionScheduler {
     private final double[] weights;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private ThreadLocal<TensorFuser.Scratch> scratch;
-    private ExecutorService pool;
+    private ThreadPoolExecutor pool;
+    private final AtomicLong sequence = new AtomicLong();
     private int tensorsDone;
     private long bytesDone;
 
@@ -52,11 +57,12 @@ final class FusionScheduler {
         int block = Math.min(TensorFuser.BLOCK, options.chunkElements());
         scratch = ThreadLocal.withInitial(() -> new TensorFuser.Scratch(n, block));
         AtomicInteger threadNo = new AtomicInteger();
-        pool = Executors.newFixedThreadPool(options.threads(), r -> {
-            Thread t = new Thread(r, "cpift-fuse-" + threadNo.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        pool = new ThreadPoolExecutor(options.threads(), options.threads(), 0, TimeUnit.MILLISECONDS, new PriorityBlockingQueue<>(),
+                r -> {
+                    Thread t = new Thread(r, "cpift-fuse-" + threadNo.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
         long bytesTotal = specs.stream().mapToLong(TensorSpec::byteLength).sum();
         TensorFusion[] results = new TensorFusion[tensors.size()];
         Semaphore inFlight = new Semaphore(options.threads() * 2);
@@ -69,8 +75,8 @@ final class FusionScheduler {
                 // The writer's bookkeeping is single-threaded: take the output slice here, not in a worker.
                 MemorySegment out = w.tensor(t.name());
                 CompletableFuture<TensorFusion> f = t.dtype().isFloating()
-                        ? fuse(fuser(t, spec, out))
-                        : CompletableFuture.supplyAsync(() -> copy(t, spec, out), pool);
+                        ? fuse(i, fuser(t, spec, out))
+                        : CompletableFuture.supplyAsync(() -> copy(t, spec, out), at(i, 0));
                 int idx = i;
                 all.add(f.whenComplete((r, e) -> {
                     if (e != null) {
@@ -112,7 +118,7 @@ final class FusionScheduler {
                 spec.dtype(), out, options.chunkElements());
     }
 
-    private CompletableFuture<TensorFusion> fuse(TensorFuser f) {
+    private CompletableFuture<TensorFusion> fuse(int tensor, TensorFuser f) {
         List<CompletableFuture<double[]>> grams = IntStream.range(0, f.chunks())
                 .mapToObj(c -> CompletableFuture.supplyAsync(() -> {
                     live();
@@ -121,7 +127,7 @@ final class FusionScheduler {
                     } catch (FusionInputException e) {
                         throw new CompletionException(e);
                     }
-                }, pool)).toList();
+                }, at(tensor, 0))).toList();
         return CompletableFuture.allOf(grams.toArray(CompletableFuture[]::new)).thenComposeAsync(v -> {
             double[][] g = f.sumGram(grams.stream().map(CompletableFuture::join).toList());
             double[] coef = Slerp.mergeCoefficients(g, weights);
@@ -129,10 +135,33 @@ final class FusionScheduler {
                     .mapToObj(c -> CompletableFuture.supplyAsync(() -> {
                         live();
                         return f.combine(c, coef, scratch.get());
-                    }, pool)).toList();
+                    }, at(tensor, 1))).toList();
             return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new))
                     .thenApply(x -> report(f, coef, parts.stream().map(CompletableFuture::join).toList()));
-        }, pool);
+        }, at(tensor, 1));
+    }
+
+    /**
+     * An executor whose jobs run before those of later tensors and later passes: a tensor's output
+     * pass starts as soon as its Gram pass ends, while its bytes are still in the CPU caches, and
+     * idle workers take the next tensor's first pass meanwhile.
+     */
+    private Executor at(int tensor, int pass) {
+        long key = (long) tensor << 1 | pass;
+        return r -> pool.execute(new Job(key, sequence.getAndIncrement(), r));
+    }
+
+    private record Job(long key, long seq, Runnable task) implements Runnable, Comparable<Job> {
+        @Override
+        public void run() {
+            task.run();
+        }
+
+        @Override
+        public int compareTo(Job o) {
+            int c = Long.compare(key, o.key);
+            return c != 0 ? c : Long.compare(seq, o.seq);
+        }
     }
 
     private TensorFusion report(TensorFuser f, double[] coef, List<long[]> parts) {

@@ -3,7 +3,7 @@ package ai.cpift.core.fusion;
 import ai.cpift.core.safetensors.DType;
 import ai.cpift.core.safetensors.TensorInfo;
 import ai.cpift.core.tensor.FloatCodec;
-import org.roaringbitmap.PeekableIntIterator;
+import org.roaringbitmap.BatchIterator;
 import org.roaringbitmap.buffer.ImmutableRoaringBitmap;
 
 import java.lang.foreign.MemorySegment;
@@ -63,6 +63,11 @@ final class TensorFuser {
         final double[] acc;
         final double[][] lanes;
         final int[] owner;
+        final int[] touched;
+        final int[][] core;
+        final int[] cursor;
+        final int[] batch = new int[256];
+        final float[] one = new float[1];
 
         Scratch(int n, int block) {
             x = new float[n][block];
@@ -70,6 +75,9 @@ final class TensorFuser {
             acc = new double[block];
             lanes = new double[n * (n + 1) / 2][block];
             owner = new int[block];
+            touched = new int[block];
+            core = new int[n][64];
+            cursor = new int[n];
         }
     }
 
@@ -101,7 +109,7 @@ final class TensorFuser {
             int p = 0;
             for (int j = 0; j < n; j++) {
                 for (int k = j; k < n; k++) {
-                    accumulate(s.lanes[p++], s.x[j], s.x[k], len);
+                    FusionKernels.accumulate(s.lanes[p++], s.x[j], s.x[k], len);
                 }
             }
         }
@@ -119,12 +127,6 @@ final class TensorFuser {
             }
         }
         return g;
-    }
-
-    private static void accumulate(double[] lane, float[] x, float[] y, int len) {
-        for (int i = 0; i < len; i++) {
-            lane[i] += (double) x[i] * (double) y[i];
-        }
     }
 
     /** Unpacks and sums the chunks' packed triangles, in chunk order, into the symmetric Gram matrix. */
@@ -155,71 +157,50 @@ final class TensorFuser {
         long start = (long) c * chunk;
         long end = Math.min(base.numel(), start + chunk);
         long[] stats = new long[n + 1];
-        PeekableIntIterator[] its = new PeekableIntIterator[n];
+        int[] count = new int[n];
         for (int j = 0; j < n; j++) {
-            if (!cores.get(j).isEmpty()) {
-                its[j] = cores.get(j).getIntIterator();
-                its[j].advanceIfNeeded((int) start);
-            }
+            count[j] = coreIndices(j, start, end, s);
+            s.cursor[j] = 0;
         }
         for (long b = start; b < end; b += block()) {
             int len = (int) Math.min(block(), end - b);
             for (int j = 0; j < n; j++) {
                 FloatCodec.decode(infos.get(j).dtype(), data.get(j), b, s.x[j], 0, len);
             }
-            scaled(s.acc, s.x[0], coef[0], len);
-            for (int j = 1; j < n; j++) {
-                addScaled(s.acc, s.x[j], coef[j], len);
-            }
-            for (int i = 0; i < len; i++) {
-                s.o[i] = (float) s.acc[i];
-            }
-            transplant(its, b, len, s, stats);
+            FusionKernels.combine(s.x, coef, n, s.acc, s.o, len);
+            transplant(count, b, len, s, stats);
             FloatCodec.encode(outDtype, s.o, 0, len, out, b);
         }
         return stats;
-    }
-
-    private static void scaled(double[] acc, float[] x, double c, int len) {
-        for (int i = 0; i < len; i++) {
-            acc[i] = c * x[i];
-        }
-    }
-
-    private static void addScaled(double[] acc, float[] x, double c, int len) {
-        for (int i = 0; i < len; i++) {
-            acc[i] += c * x[i];
-        }
     }
 
     /**
      * Overwrites the block's core elements with the owning task's value. Tasks are visited in the
      * order given; a later task takes an element from the current owner only with a strictly larger
      * |θi − θ0| (float32), so an exact tie stays with the first task.
-     * {@code owner[k]} is 0 for no core, else task+1, negated once the element is counted as a conflict.
+     * {@code owner[k]} is 0 for no core, else task+1, negated once the element is counted as a conflict;
+     * it is all zero between blocks (only the touched entries are reset).
      */
-    private void transplant(PeekableIntIterator[] its, long b, int len, Scratch s, long[] stats) {
+    private void transplant(int[] count, long b, int len, Scratch s, long[] stats) {
         long end = b + len;
-        boolean any = false;
+        int touched = 0;
         for (int j = 0; j < n; j++) {
-            PeekableIntIterator it = its[j];
-            while (it != null && it.hasNext() && Integer.toUnsignedLong(it.peekNext()) < end) {
-                if (!any) {
-                    Arrays.fill(s.owner, 0, len, 0);
-                    any = true;
-                }
-                int k = (int) (Integer.toUnsignedLong(it.next()) - b);
+            int[] core = s.core[j];
+            while (s.cursor[j] < count[j] && Integer.toUnsignedLong(core[s.cursor[j]]) < end) {
+                int k = (int) (Integer.toUnsignedLong(core[s.cursor[j]++]) - b);
                 int prev = s.owner[k];
                 if (prev == 0) {
                     s.o[k] = s.x[j][k];
                     s.owner[k] = j + 1;
+                    s.touched[touched++] = k;
                     continue;
                 }
                 if (prev > 0) {
                     stats[n]++;
                 }
                 int holder = Math.abs(prev) - 1;
-                float theta0 = baseValue(b + k);
+                FloatCodec.decode(base.dtype(), baseData, b + k, s.one, 0, 1);
+                float theta0 = s.one[0];
                 if (Math.abs(s.x[j][k] - theta0) > Math.abs(s.x[holder][k] - theta0)) {
                     s.o[k] = s.x[j][k];
                     s.owner[k] = -(j + 1);
@@ -228,19 +209,37 @@ final class TensorFuser {
                 }
             }
         }
-        if (any) {
-            for (int k = 0; k < len; k++) {
-                if (s.owner[k] != 0) {
-                    stats[Math.abs(s.owner[k]) - 1]++;
-                }
-            }
+        // Count the winners and leave the owners all zero for the next block.
+        for (int t = 0; t < touched; t++) {
+            int k = s.touched[t];
+            stats[Math.abs(s.owner[k]) - 1]++;
+            s.owner[k] = 0;
         }
     }
 
-    private float baseValue(long element) {
-        float[] one = new float[1];
-        FloatCodec.decode(base.dtype(), baseData, element, one, 0, 1);
-        return one[0];
+    /** Copies task j's core indices within [start, end) into {@code s.core[j]} (sorted); returns how many. */
+    private int coreIndices(int j, long start, long end, Scratch s) {
+        ImmutableRoaringBitmap bitmap = cores.get(j);
+        if (bitmap.isEmpty()) {
+            return 0;
+        }
+        BatchIterator it = bitmap.getBatchIterator();
+        it.advanceIfNeeded((int) start);
+        int count = 0;
+        while (it.hasNext()) {
+            int m = it.nextBatch(s.batch);
+            for (int i = 0; i < m; i++) {
+                if (Integer.toUnsignedLong(s.batch[i]) >= end) {
+                    return count;
+                }
+                if (count == s.core[j].length) {
+                    // grows to at most the chunk size: the buffers stay bounded by the chunk, not the tensor
+                    s.core[j] = Arrays.copyOf(s.core[j], (int) Math.min(end - start, 2L * count));
+                }
+                s.core[j][count++] = s.batch[i];
+            }
+        }
+        return count;
     }
 
     private FusionInputException nonFinite(int task, long start, long end, Scratch s) {
