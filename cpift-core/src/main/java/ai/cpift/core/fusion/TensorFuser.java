@@ -67,7 +67,6 @@ final class TensorFuser {
         final int[][] core;
         final int[] cursor;
         final int[] batch = new int[256];
-        final float[] one = new float[1];
 
         Scratch(int n, int block) {
             x = new float[n][block];
@@ -168,7 +167,7 @@ final class TensorFuser {
                 FloatCodec.decode(infos.get(j).dtype(), data.get(j), b, s.x[j], 0, len);
             }
             FusionKernels.combine(s.x, coef, n, s.acc, s.o, len);
-            transplant(count, b, len, s, stats);
+            transplant(count, b, len, (int) (b - start), s, stats);
             FloatCodec.encode(outDtype, s.o, 0, len, out, b);
         }
         return stats;
@@ -181,17 +180,21 @@ final class TensorFuser {
      * {@code owner[k]} is 0 for no core, else task+1, negated once the element is counted as a conflict;
      * it is all zero between blocks (only the touched entries are reset).
      */
-    private void transplant(int[] count, long b, int len, Scratch s, long[] stats) {
-        long end = b + len;
+    private void transplant(int[] count, long b, int len, int blockOffset, Scratch s, long[] stats) {
+        int end = blockOffset + len;
         int touched = 0;
+        int[] owner = s.owner;
+        float[] o = s.o;
         for (int j = 0; j < n; j++) {
             int[] core = s.core[j];
-            while (s.cursor[j] < count[j] && Integer.toUnsignedLong(core[s.cursor[j]]) < end) {
-                int k = (int) (Integer.toUnsignedLong(core[s.cursor[j]++]) - b);
-                int prev = s.owner[k];
+            float[] xj = s.x[j];
+            int i = s.cursor[j];
+            for (int limit = count[j]; i < limit && core[i] < end; i++) {
+                int k = core[i] - blockOffset;
+                int prev = owner[k];
                 if (prev == 0) {
-                    s.o[k] = s.x[j][k];
-                    s.owner[k] = j + 1;
+                    o[k] = xj[k];
+                    owner[k] = j + 1;
                     s.touched[touched++] = k;
                     continue;
                 }
@@ -199,26 +202,37 @@ final class TensorFuser {
                     stats[n]++;
                 }
                 int holder = Math.abs(prev) - 1;
-                FloatCodec.decode(base.dtype(), baseData, b + k, s.one, 0, 1);
-                float theta0 = s.one[0];
-                if (Math.abs(s.x[j][k] - theta0) > Math.abs(s.x[holder][k] - theta0)) {
-                    s.o[k] = s.x[j][k];
-                    s.owner[k] = -(j + 1);
+                float theta0 = baseElement(b + k);
+                if (Math.abs(xj[k] - theta0) > Math.abs(s.x[holder][k] - theta0)) {
+                    o[k] = xj[k];
+                    owner[k] = -(j + 1);
                 } else {
-                    s.owner[k] = -(holder + 1);
+                    owner[k] = -(holder + 1);
                 }
             }
+            s.cursor[j] = i;
         }
         // Count the winners and leave the owners all zero for the next block.
         for (int t = 0; t < touched; t++) {
             int k = s.touched[t];
-            stats[Math.abs(s.owner[k]) - 1]++;
-            s.owner[k] = 0;
+            stats[Math.abs(owner[k]) - 1]++;
+            owner[k] = 0;
         }
     }
 
-    /** Copies task j's core indices within [start, end) into {@code s.core[j]} (sorted); returns how many. */
-    private int coreIndices(int j, long start, long end, Scratch s) {
+    /** One element of θ0 as float32, read in place (conflicts are rare and scattered: no block decode). */
+    private float baseElement(long e) {
+        return switch (base.dtype()) {
+            case BF16 -> Float.intBitsToFloat(baseData.get(FloatCodec.LE_SHORT, 2 * e) << 16);
+            case F16 -> Float.float16ToFloat(baseData.get(FloatCodec.LE_SHORT, 2 * e));
+            case F32 -> baseData.get(FloatCodec.LE_FLOAT, 4 * e);
+            case F64 -> (float) baseData.get(FloatCodec.LE_DOUBLE, 8 * e);
+            default -> throw new IllegalStateException("tensor '" + base.name() + "' is " + base.dtype() + ", not floating");
+        };
+    }
+
+    /** Copies task j's core indices within [start, end) into {@code s.core[j]}, sorted, as offsets from start; returns how many. */
+    int coreIndices(int j, long start, long end, Scratch s) {
         ImmutableRoaringBitmap bitmap = cores.get(j);
         if (bitmap.isEmpty()) {
             return 0;
@@ -236,7 +250,7 @@ final class TensorFuser {
                     // grows to at most the chunk size: the buffers stay bounded by the chunk, not the tensor
                     s.core[j] = Arrays.copyOf(s.core[j], (int) Math.min(end - start, 2L * count));
                 }
-                s.core[j][count++] = s.batch[i];
+                s.core[j][count++] = (int) (Integer.toUnsignedLong(s.batch[i]) - start);
             }
         }
         return count;
