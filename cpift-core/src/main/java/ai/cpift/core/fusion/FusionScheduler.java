@@ -39,7 +39,8 @@ final class FusionScheduler {
     private final int n;
     private final double[] weights;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
-    private ThreadLocal<TensorFuser.Scratch> scratch;
+    private ThreadLocal<FusionScratch> scratch;
+
     private ThreadPoolExecutor pool;
     private final AtomicLong sequence = new AtomicLong();
     private int tensorsDone;
@@ -55,7 +56,7 @@ final class FusionScheduler {
 
     List<TensorFusion> run(List<TensorInfo> tensors, List<TensorSpec> specs, CheckpointWriter w) throws IOException {
         int block = Math.min(TensorFuser.BLOCK, options.chunkElements());
-        scratch = ThreadLocal.withInitial(() -> new TensorFuser.Scratch(n, block));
+        scratch = ThreadLocal.withInitial(() -> new FusionScratch(n, block, TensorFuser.gramBlock(block)));
         AtomicInteger threadNo = new AtomicInteger();
         pool = new ThreadPoolExecutor(options.threads(), options.threads(), 0, TimeUnit.MILLISECONDS, new PriorityBlockingQueue<>(),
                 r -> {
@@ -113,11 +114,13 @@ final class FusionScheduler {
             infos.add(x);
             data.add(c.data(x));
         }
-        return new TensorFuser(t, in.base.data(t), infos, data, in.checkpoints.stream().map(Checkpoint::path).toList(),
-                in.tasks.stream().map(FusionTask::name).toList(), in.masks.stream().map(m -> m.bitmap(t.name())).toList(),
-                spec.dtype(), out, options.chunkElements());
+        CoreTransplant cores = new CoreTransplant(t, in.base.data(t), in.masks.stream().map(m -> m.bitmap(t.name())).toList(),
+                TensorFuser.pairsLayout(infos));
+        return new TensorFuser(t, infos, data, in.checkpoints.stream().map(Checkpoint::path).toList(),
+                in.tasks.stream().map(FusionTask::name).toList(), cores, spec.dtype(), out, options.chunkElements());
     }
 
+    /** The Gram chunks in parallel, then, from their sum, the SLERP coefficients and the output chunks in parallel. */
     private CompletableFuture<TensorFusion> fuse(int tensor, TensorFuser f) {
         List<CompletableFuture<double[]>> grams = IntStream.range(0, f.chunks())
                 .mapToObj(c -> CompletableFuture.supplyAsync(() -> {
@@ -129,12 +132,11 @@ final class FusionScheduler {
                     }
                 }, at(tensor, 0))).toList();
         return CompletableFuture.allOf(grams.toArray(CompletableFuture[]::new)).thenComposeAsync(v -> {
-            double[][] g = f.sumGram(grams.stream().map(CompletableFuture::join).toList());
-            double[] coef = Slerp.mergeCoefficients(g, weights);
+            double[] coef = Slerp.mergeCoefficients(f.sumGram(grams.stream().map(CompletableFuture::join).toList()), weights);
             List<CompletableFuture<long[]>> parts = IntStream.range(0, f.chunks())
                     .mapToObj(c -> CompletableFuture.supplyAsync(() -> {
                         live();
-                        return f.combine(c, coef, scratch.get());
+                        return f.write(c, coef, scratch.get());
                     }, at(tensor, 1))).toList();
             return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new))
                     .thenApply(x -> report(f, coef, parts.stream().map(CompletableFuture::join).toList()));

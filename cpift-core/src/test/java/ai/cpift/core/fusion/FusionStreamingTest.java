@@ -1,9 +1,9 @@
 package ai.cpift.core.fusion;
 
 import ai.cpift.core.safetensors.DType;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -41,17 +41,17 @@ class FusionStreamingTest {
     final List<Map<String, int[]>> cores = new ArrayList<>();
     final List<FusionTask> tasks = new ArrayList<>();
 
-    @BeforeEach
-    void build() throws Exception {
+    /** Writes base and tasks in {@code dtype}; the values kept for the expectations are the stored ones. */
+    void build(DType dtype) throws Exception {
         Random r = new Random(42);
         TinyModel b = new TinyModel();
         for (var e : SHAPES.entrySet()) {
             float[] v = new float[(int) ai.cpift.core.safetensors.TensorInfo.numel(e.getValue())];
             for (int i = 0; i < v.length; i++) {
-                v[i] = (float) (r.nextGaussian() * 0.02);
+                v[i] = stored(dtype, (float) (r.nextGaussian() * 0.02));
             }
             base.put(e.getKey(), v);
-            b.f(e.getKey(), DType.F32, e.getValue(), v);
+            b.f(e.getKey(), dtype, e.getValue(), v);
         }
         b.write(dir.resolve("base"));
         for (int t = 0; t < N; t++) {
@@ -68,9 +68,10 @@ class FusionStreamingTest {
                         v[i] += (float) (r.nextGaussian() * 0.05);
                         c.add(i);
                     }
+                    v[i] = stored(dtype, v[i]);
                 }
                 values.put(e.getKey(), v);
-                m.f(e.getKey(), DType.F32, e.getValue(), v);
+                m.f(e.getKey(), dtype, e.getValue(), v);
                 core.put(e.getKey(), c.stream().mapToInt(Integer::intValue).toArray());
             }
             String name = "task" + t;
@@ -86,6 +87,10 @@ class FusionStreamingTest {
             cores.add(core);
             tasks.add(new FusionTask(name, ck, mask, WEIGHTS[t]));
         }
+    }
+
+    static float stored(DType dtype, float v) {
+        return dtype == DType.BF16 ? CoreFusionTest.roundBf16(v) : v;
     }
 
     /** The method in memory: merge, then each element to the task with the largest |Δ| among those holding it, first on ties. */
@@ -120,8 +125,10 @@ class FusionStreamingTest {
         return CoreFusion.fuse(dir.resolve("base"), tasks, dir.resolve(out), o, FusionProgress.NONE);
     }
 
-    @Test
-    void theChunkedGramPathMatchesTheInMemoryRecursion() throws Exception {
+    @ParameterizedTest
+    @EnumSource(value = DType.class, names = {"F32", "BF16"})
+    void theChunkedGramPathMatchesTheInMemoryRecursion(DType dtype) throws Exception {
+        build(dtype);
         FusionReport r = fuse("out", FusionOptions.defaults().withChunkElements(64).withThreads(3));
         for (String name : SHAPES.keySet()) {
             long[] transplanted = new long[N];
@@ -135,12 +142,14 @@ class FusionStreamingTest {
                     assertEquals(want[i], got[i], name + " core element " + i + ": transplanted values are bit-exact");
                 } else {
                     // merged elements: the recursion rounds acc to float32 between steps, the Gram path once at the
-                    // end, so they agree to a few ulps of the inputs' magnitude (not of a result that cancelled)
+                    // end, so they agree to a few ulps of the inputs' magnitude (not of a result that cancelled);
+                    // in BF16 both are then rounded to bf16, which can put them one bf16 ulp apart
                     float scale = 0;
                     for (Map<String, float[]> m : models) {
                         scale = Math.max(scale, Math.abs(m.get(name)[i]));
                     }
-                    assertEquals(want[i], got[i], 4 * Math.ulp(scale), name + " element " + i);
+                    float tol = dtype == DType.BF16 ? Math.ulp(scale) * 65536 : 4 * Math.ulp(scale);
+                    assertEquals(stored(dtype, want[i]), got[i], tol, name + " element " + i);
                 }
             }
             TensorFusion t = r.tensors().stream().filter(x -> x.name().equals(name)).findFirst().orElseThrow();
@@ -154,8 +163,10 @@ class FusionStreamingTest {
         assertTrue(r.conflicts() > 0, "the fixture must exercise conflicts");
     }
 
-    @Test
-    void theResultDoesNotDependOnTheThreadCount() throws Exception {
+    @ParameterizedTest
+    @EnumSource(value = DType.class, names = {"F32", "BF16"})
+    void theResultDoesNotDependOnTheThreadCount(DType dtype) throws Exception {
+        build(dtype);
         fuse("one", FusionOptions.defaults().withChunkElements(64).withThreads(1));
         fuse("four", FusionOptions.defaults().withChunkElements(64).withThreads(4));
         fuse("whole", FusionOptions.defaults().withThreads(2));
@@ -164,7 +175,8 @@ class FusionStreamingTest {
             assertArrayEquals(one, TinyModel.read(dir.resolve("four"), name), name);
             float[] whole = TinyModel.read(dir.resolve("whole"), name);
             for (int i = 0; i < one.length; i++) {
-                assertEquals(one[i], whole[i], Math.ulp(one[i]), name + " element " + i);
+                float tol = dtype == DType.BF16 ? Math.ulp(one[i]) * 65536 : Math.ulp(one[i]);
+                assertEquals(one[i], whole[i], tol, name + " element " + i);
             }
         }
     }
