@@ -9,6 +9,7 @@ import java.lang.foreign.MemorySegment;
  */
 final class FusionScratch {
     final float[][] x;
+    final MemorySegment[] xView;
     final float[] o;
     final MemorySegment oView;
     final double[] acc;
@@ -26,6 +27,10 @@ final class FusionScratch {
 
     FusionScratch(int n, int block, int gramBlock) {
         x = new float[n][block];
+        xView = new MemorySegment[n];
+        for (int j = 0; j < n; j++) {
+            xView[j] = MemorySegment.ofArray(x[j]);
+        }
         o = new float[block];
         oView = MemorySegment.ofArray(o);
         acc = new double[block];

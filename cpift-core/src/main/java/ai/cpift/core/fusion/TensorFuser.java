@@ -135,7 +135,7 @@ final class TensorFuser {
 
     private void decode(long b, int len, FusionScratch s) {
         for (int j = 0; j < n; j++) {
-            BlockCodec.decode(pairs, infos.get(j).dtype(), data.get(j), b, s.x[j], len, s.bits);
+            BlockCodec.decode(pairs, infos.get(j).dtype(), data.get(j), b, s.x[j], s.xView[j], len);
         }
     }
 

@@ -41,7 +41,7 @@ class BlockCodecTest {
                 FloatCodec.decode(DType.BF16, src, elem, natural, 0, len);
                 BlockCodec.Bits bits = new BlockCodec.Bits(4096);
                 float[] block = new float[4096];
-                BlockCodec.decode(true, DType.BF16, src, elem, block, len, bits);
+                BlockCodec.decode(true, DType.BF16, src, elem, block, MemorySegment.ofArray(block), len);
                 for (int k = 0; k < len; k++) {
                     assertEquals(Float.floatToRawIntBits(natural[k]), Float.floatToRawIntBits(block[BlockCodec.position(true, k, len)]),
                             "len " + len + " element " + k);
