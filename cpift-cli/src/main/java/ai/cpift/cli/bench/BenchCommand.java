@@ -8,6 +8,6 @@ import picocli.CommandLine.Command;
  * object as the last line of standard output; logs go to standard error).
  */
 @Command(name = "bench", description = "Measure a stage against its performance target.",
-        subcommands = {})
+        subcommands = {FuseBench.class, FuseBenchChild.class})
 public final class BenchCommand {
 }

@@ -39,9 +39,6 @@ import java.util.Optional;
  * is written.
  */
 public final class CoreFusion {
-    /** Tensors in flight per worker thread: enough to keep the workers busy between tensors, few enough to keep the queue short. */
-    private static final int TENSORS_IN_FLIGHT_PER_THREAD = 2;
-
     private CoreFusion() {
     }
 

@@ -33,6 +33,9 @@ import java.util.stream.IntStream;
  * The first failure stops new work; jobs already queued return at once.
  */
 final class FusionScheduler {
+    /** Tensors in flight per worker: enough to keep the workers busy between tensors, few enough to keep the queue short. */
+    private static final int TENSORS_IN_FLIGHT_PER_THREAD = 2;
+
     private final FusionInputs in;
     private final FusionOptions options;
     private final FusionProgress progress;
@@ -40,7 +43,6 @@ final class FusionScheduler {
     private final double[] weights;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private ThreadLocal<FusionScratch> scratch;
-
     private ThreadPoolExecutor pool;
     private final AtomicLong sequence = new AtomicLong();
     private int tensorsDone;
@@ -66,7 +68,7 @@ final class FusionScheduler {
                 });
         long bytesTotal = specs.stream().mapToLong(TensorSpec::byteLength).sum();
         TensorFusion[] results = new TensorFusion[tensors.size()];
-        Semaphore inFlight = new Semaphore(options.threads() * 2);
+        Semaphore inFlight = new Semaphore(options.threads() * TENSORS_IN_FLIGHT_PER_THREAD);
         List<CompletableFuture<?>> all = new ArrayList<>();
         try {
             for (int i = 0; i < tensors.size() && failure.get() == null; i++) {
