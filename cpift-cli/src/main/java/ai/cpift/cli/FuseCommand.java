@@ -19,9 +19,9 @@ import java.util.concurrent.Callable;
 
 /** {@code cpift fuse}: step 4 of CPI-FT on local folders. */
 @Command(name = "fuse", mixinStandardHelpOptions = true,
-        description = {"Fuse task models into one (CPI-FT step 4): every element takes the SLERP merge of the task models,",
-                "except core elements, which take their task's value (the largest |θi − θ0| where cores overlap,",
-                "the first task given on a tie). The tasks' order is the SLERP order and the tie order."})
+        description = "Fuse task models into one (CPI-FT step 4): every element takes the SLERP merge of the task models,"
+                + " except core elements, which take their task's value (where cores overlap, the task with the largest"
+                + " |θi − θ0|, the first given on a tie). The order of the tasks is the SLERP order and the tie order.")
 public final class FuseCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
