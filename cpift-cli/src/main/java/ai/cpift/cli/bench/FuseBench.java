@@ -80,6 +80,10 @@ public final class FuseBench implements Callable<Integer> {
             extra.put("output_bytes", r.get("output_bytes").asLong());
             extra.put("raw_io_seconds", Arrays.stream(raw).boxed().toList());
             extra.put("fusion_seconds", Arrays.stream(fuse).boxed().toList());
+            extra.put("raw_io_cpu_seconds", Arrays.stream(seconds(r.get("raw_cpu_seconds"))).boxed().toList());
+            extra.put("fusion_cpu_seconds", Arrays.stream(seconds(r.get("fuse_cpu_seconds"))).boxed().toList());
+            extra.put("load_average_before_rounds", Arrays.stream(seconds(r.get("load_average"))).boxed().toList());
+            extra.put("cpus", Runtime.getRuntime().availableProcessors());
             extra.put("median_ratio", median(raw) / median(fuse));
             extra.put("threads", threads);
             extra.put("child_heap_max_mb", r.get("heap_max_mb").asLong());

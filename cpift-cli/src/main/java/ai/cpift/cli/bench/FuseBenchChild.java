@@ -46,6 +46,10 @@ public final class FuseBenchChild implements Callable<Integer> {
 
     private long lastOutputBytes;
 
+    /** CPU time of this process (all threads, user and system), to read the timings against on a shared machine. */
+    private static final com.sun.management.OperatingSystemMXBean OS =
+            (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+
     @Override
     public Integer call() throws Exception {
         log("child JVM: max heap %d MB, %d threads", Runtime.getRuntime().maxMemory() >> 20, threads);
@@ -57,17 +61,27 @@ public final class FuseBenchChild implements Callable<Integer> {
         ObjectNode o = new ObjectMapper().createObjectNode();
         ArrayNode raws = o.putArray("raw_seconds");
         ArrayNode fuses = o.putArray("fuse_seconds");
+        ArrayNode rawCpu = o.putArray("raw_cpu_seconds");
+        ArrayNode fuseCpu = o.putArray("fuse_cpu_seconds");
+        ArrayNode loads = o.putArray("load_average");
         FusionReport last = null;
         long outputBytes = 0;
         for (int r = 1; r <= repeats; r++) {
+            loads.add(OS.getSystemLoadAverage());
+            long c0 = OS.getProcessCpuTime();
             double rawS = raw(data);
+            long c1 = OS.getProcessCpuTime();
             raws.add(rawS);
             long t0 = System.nanoTime();
             last = fuseOnce(data);
-            outputBytes = lastOutputBytes;
             double fuseS = (System.nanoTime() - t0) / 1e9;
+            long c2 = OS.getProcessCpuTime();
+            outputBytes = lastOutputBytes;
             fuses.add(fuseS);
-            log("round %d/%d: raw IO %.2f s, fusion %.2f s", r, repeats, rawS, fuseS);
+            rawCpu.add((c1 - c0) / 1e9);
+            fuseCpu.add((c2 - c1) / 1e9);
+            log("round %d/%d: raw IO %.2f s (%.2f s CPU), fusion %.2f s (%.2f s CPU); load average %.2f", r, repeats, rawS,
+                    (c1 - c0) / 1e9, fuseS, (c2 - c1) / 1e9, OS.getSystemLoadAverage());
         }
         o.put("input_bytes", inputBytes(data));
         o.put("output_bytes", outputBytes);
