@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
                 CommandLine.HelpCommand.class,
                 MaskCommand.class,
                 ai.cpift.cli.cluster.ClusterCommand.class,
+                FuseCommand.class,
                 CheckpointCommand.class,
                 ai.cpift.cli.model.ModelCommand.class,
                 ai.cpift.cli.model.LogitsCommand.class,

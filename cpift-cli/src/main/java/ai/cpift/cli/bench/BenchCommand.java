@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
  * object as the last line of standard output; logs go to standard error). The exit status is 1
  * when the target is missed.
  */
-@Command(name = "bench", description = "Measure a stage against its performance target.",
-        subcommands = {MaskBenchCommand.class, ClusterBench.class})
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Measure a stage against its performance target.",
+        subcommands = {MaskBenchCommand.class, ClusterBench.class, FuseBench.class, FuseBenchChild.class})
 public final class BenchCommand {
 }

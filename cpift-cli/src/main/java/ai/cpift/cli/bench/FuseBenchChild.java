@@ -1,0 +1,163 @@
+package ai.cpift.cli.bench;
+
+import ai.cpift.core.checkpoint.Checkpoint;
+import ai.cpift.core.fusion.CoreFusion;
+import ai.cpift.core.fusion.FusionOptions;
+import ai.cpift.core.fusion.FusionProgress;
+import ai.cpift.core.fusion.FusionReport;
+import ai.cpift.core.fusion.FusionTask;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+
+/**
+ * The measured part of {@code cpift bench fuse}, run by it in a child JVM whose heap limit is
+ * the target's. Warms the JIT on the small data set, then alternates raw IO and fusion on the
+ * large one; prints one JSON object with every timing on standard output.
+ */
+@Command(name = "fuse-measure", hidden = true, description = "Internal: the measured part of bench fuse.")
+public final class FuseBenchChild implements Callable<Integer> {
+    @Option(names = "--data", required = true)
+    Path data;
+
+    @Option(names = "--warm", required = true)
+    Path warm;
+
+    @Option(names = "--threads", required = true)
+    int threads;
+
+    @Option(names = "--repeats", required = true)
+    int repeats;
+
+    private long lastOutputBytes;
+
+    /** CPU time of this process (all threads, user and system), to read the timings against on a shared machine. */
+    private static final com.sun.management.OperatingSystemMXBean OS =
+            (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+
+    @Override
+    public Integer call() throws Exception {
+        log("child JVM: max heap %d MB, %d threads", Runtime.getRuntime().maxMemory() >> 20, threads);
+        for (int i = 0; i < 2; i++) {
+            raw(warm);
+            fuse(warm);
+        }
+        ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
+        ObjectNode o = new ObjectMapper().createObjectNode();
+        ArrayNode raws = o.putArray("raw_seconds");
+        ArrayNode fuses = o.putArray("fuse_seconds");
+        ArrayNode rawCpu = o.putArray("raw_cpu_seconds");
+        ArrayNode fuseCpu = o.putArray("fuse_cpu_seconds");
+        ArrayNode loads = o.putArray("load_average");
+        FusionReport last = null;
+        long outputBytes = 0;
+        for (int r = 1; r <= repeats; r++) {
+            loads.add(OS.getSystemLoadAverage());
+            long c0 = OS.getProcessCpuTime();
+            double rawS = raw(data);
+            long c1 = OS.getProcessCpuTime();
+            raws.add(rawS);
+            long t0 = System.nanoTime();
+            last = fuseOnce(data);
+            double fuseS = (System.nanoTime() - t0) / 1e9;
+            long c2 = OS.getProcessCpuTime();
+            outputBytes = lastOutputBytes;
+            fuses.add(fuseS);
+            rawCpu.add((c1 - c0) / 1e9);
+            fuseCpu.add((c2 - c1) / 1e9);
+            log("round %d/%d: raw IO %.2f s (%.2f s CPU), fusion %.2f s (%.2f s CPU); load average %.2f", r, repeats, rawS,
+                    (c1 - c0) / 1e9, fuseS, (c2 - c1) / 1e9, OS.getSystemLoadAverage());
+        }
+        o.put("input_bytes", inputBytes(data));
+        o.put("output_bytes", outputBytes);
+        o.put("elements", last.elements());
+        o.put("conflicts", last.conflicts());
+        o.put("transplanted", last.transplanted(0) + last.transplanted(1) + last.transplanted(2));
+        o.put("heap_max_mb", Runtime.getRuntime().maxMemory() >> 20);
+        o.put("heap_peak_mb", heapPeak() >> 20);
+        System.out.println(o);
+        return 0;
+    }
+
+    private double raw(Path dir) throws IOException, InterruptedException {
+        Path out = dir.resolve("out-raw");
+        long t0 = System.nanoTime();
+        long sum = RawIo.run(dir.resolve("base"), tasks(dir).stream().map(FusionTask::checkpoint).toList(), out, threads);
+        double s = (System.nanoTime() - t0) / 1e9;
+        delete(out);
+        if (sum == 42) {
+            log("(checksum %d)", sum);
+        }
+        return s;
+    }
+
+    private void fuse(Path dir) throws IOException {
+        fuseOnce(dir);
+    }
+
+    private FusionReport fuseOnce(Path dir) throws IOException {
+        Path out = dir.resolve("out-fused");
+        FusionReport r = CoreFusion.fuse(dir.resolve("base"), tasks(dir), out, FusionOptions.defaults().withThreads(threads),
+                FusionProgress.NONE);
+        try (Checkpoint c = Checkpoint.open(out)) {
+            lastOutputBytes = c.weightBytes();
+        }
+        delete(out);
+        return r;
+    }
+
+    static List<FusionTask> tasks(Path dir) {
+        List<FusionTask> t = new ArrayList<>();
+        for (int i = 0; i < FuseBenchData.TASKS; i++) {
+            String name = FuseBenchData.taskName(i);
+            t.add(FusionTask.of(name, dir.resolve(name), dir.resolve(name + ".mask")));
+        }
+        return t;
+    }
+
+    /** Bytes of the weight files of the base and the tasks. */
+    static long inputBytes(Path dir) throws IOException {
+        long sum = 0;
+        for (String name : List.of("base", "task1", "task2", "task3")) {
+            try (Checkpoint c = Checkpoint.open(dir.resolve(name))) {
+                sum += c.weightBytes();
+            }
+        }
+        return sum;
+    }
+
+    private static long heapPeak() {
+        return ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP)
+                .mapToLong(p -> p.getPeakUsage().getUsed()).sum();
+    }
+
+    static void delete(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(root)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    static void log(String format, Object... args) {
+        System.err.printf(Locale.ROOT, "bench fuse: " + format + "%n", args);
+    }
+}

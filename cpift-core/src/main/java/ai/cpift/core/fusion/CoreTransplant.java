@@ -1,0 +1,139 @@
+package ai.cpift.core.fusion;
+
+import ai.cpift.core.safetensors.TensorInfo;
+import ai.cpift.core.tensor.FloatCodec;
+import org.roaringbitmap.BatchIterator;
+import org.roaringbitmap.buffer.ImmutableRoaringBitmap;
+
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The core rule of one tensor: an element in Ci takes θi's value; where several cores hold it,
+ * the task with the largest |θi − θ0| (float32) wins, the first task in the given order on an
+ * exact tie.
+ */
+final class CoreTransplant {
+    private final TensorInfo base;
+    private final MemorySegment baseData;
+    private final List<ImmutableRoaringBitmap> cores;
+    private final boolean pairs;
+    private final int n;
+
+    CoreTransplant(TensorInfo base, MemorySegment baseData, List<ImmutableRoaringBitmap> cores, boolean pairs) {
+        this.base = base;
+        this.baseData = baseData;
+        this.cores = cores;
+        this.pairs = pairs;
+        this.n = cores.size();
+    }
+
+    /** Loads every task's core indices within [start, end) into the scratch, as offsets from start, and rewinds the cursors. */
+    void startChunk(long start, long end, FusionScratch s) {
+        for (int j = 0; j < n; j++) {
+            s.count[j] = coreIndices(j, start, end, s);
+            s.cursor[j] = 0;
+        }
+    }
+
+    private int coreIndices(int j, long start, long end, FusionScratch s) {
+        ImmutableRoaringBitmap bitmap = cores.get(j);
+        if (bitmap.isEmpty()) {
+            return 0;
+        }
+        BatchIterator it = bitmap.getBatchIterator();
+        it.advanceIfNeeded((int) start);
+        int count = 0;
+        while (it.hasNext()) {
+            int m = it.nextBatch(s.batch);
+            for (int i = 0; i < m; i++) {
+                long e = Integer.toUnsignedLong(s.batch[i]);
+                if (e >= end) {
+                    return count;
+                }
+                if (count == s.core[j].length) {
+                    // grows to at most the chunk size: bounded by the chunk, not the tensor
+                    s.core[j] = Arrays.copyOf(s.core[j], (int) Math.min(end - start, 2L * count));
+                }
+                s.core[j][count++] = (int) (e - start);
+            }
+        }
+        return count;
+    }
+
+    /**
+     * Overwrites the core elements of the block at {@code b} ({@code blockOffset} into the chunk) in
+     * {@code s.o} with the owner's value, from the decoded blocks {@code s.x}. Tasks are visited in
+     * the order given; a later task takes an element from the current owner only with a strictly
+     * larger |θi − θ0|, so an exact tie stays with the first.
+     *
+     * <p>First claims are made in one sweep that records every later claim; the base values of the
+     * contested elements are then read together (independent loads, so their cache misses overlap)
+     * and the claims replayed in the recorded order, which decides exactly as the sweep would.
+     * {@code owner[p]} is 0 for no core, else task+1, negated once contested; it is all zero
+     * between blocks (only touched entries are reset).
+     *
+     * @param stats incremented: elements transplanted per task (N entries), then newly contested elements
+     */
+    void apply(long b, int len, int blockOffset, FusionScratch s, long[] stats) {
+        int end = blockOffset + len;
+        int touched = 0;
+        int contested = 0;
+        int newlyContested = 0;
+        int[] owner = s.owner;
+        float[] o = s.o;
+        for (int j = 0; j < n; j++) {
+            int[] core = s.core[j];
+            float[] xj = s.x[j];
+            int i = s.cursor[j];
+            // No data-dependent branches: whether an element is already claimed is unpredictable
+            // where cores overlap, and mispredictions would dominate this loop.
+            for (int limit = s.count[j]; i < limit && core[i] < end; i++) {
+                int k = core[i] - blockOffset;
+                int p = BlockCodec.position(pairs, k, len);
+                int prev = owner[p];
+                int first = prev == 0 ? 1 : 0;
+                o[p] = first == 1 ? xj[p] : o[p];
+                owner[p] = first == 1 ? j + 1 : -Math.abs(prev);
+                s.touched[touched] = p;
+                touched += first;
+                s.claimAt[contested] = k;
+                s.claimBy[contested] = j;
+                contested += 1 - first;
+                newlyContested += prev > 0 ? 1 : 0;
+            }
+            s.cursor[j] = i;
+        }
+        stats[n] += newlyContested;
+        for (int c = 0; c < contested; c++) {
+            s.theta0[c] = baseElement(b + s.claimAt[c]);
+        }
+        for (int c = 0; c < contested; c++) {
+            int p = BlockCodec.position(pairs, s.claimAt[c], len);
+            int j = s.claimBy[c];
+            int holder = -owner[p] - 1;
+            float theta0 = s.theta0[c];
+            if (Math.abs(s.x[j][p] - theta0) > Math.abs(s.x[holder][p] - theta0)) {
+                o[p] = s.x[j][p];
+                owner[p] = -(j + 1);
+            }
+        }
+        for (int t = 0; t < touched; t++) {
+            int p = s.touched[t];
+            stats[Math.abs(owner[p]) - 1]++;
+            owner[p] = 0;
+        }
+    }
+
+    /** One element of θ0 as float32, read in place (contested elements are few and scattered). */
+    private float baseElement(long e) {
+        return switch (base.dtype()) {
+            case BF16 -> Float.intBitsToFloat(baseData.get(FloatCodec.LE_SHORT, 2 * e) << 16);
+            case F16 -> Float.float16ToFloat(baseData.get(FloatCodec.LE_SHORT, 2 * e));
+            case F32 -> baseData.get(FloatCodec.LE_FLOAT, 4 * e);
+            case F64 -> (float) baseData.get(FloatCodec.LE_DOUBLE, 8 * e);
+            default -> throw new IllegalStateException("tensor '" + base.name() + "' is " + base.dtype() + ", not floating");
+        };
+    }
+}

@@ -1,0 +1,49 @@
+package ai.cpift.core.fusion;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * One worker thread's buffers, sized by the block, never by the tensor: N decoded blocks, the
+ * output block, the double lanes of the Gram matrix and of the combination, and the transplant's
+ * bookkeeping. For N = 3 about 300 KB, plus core index buffers that grow to at most a chunk.
+ */
+final class FusionScratch {
+    final float[][] x;
+    final MemorySegment[] xView;
+    final float[] o;
+    final MemorySegment oView;
+    final double[] acc;
+    final double[][] lanes;
+    final int[] owner;
+    final int[] touched;
+    final int[] claimAt;
+    final int[] claimBy;
+    final float[] theta0;
+    final int[][] core;
+    final int[] count;
+    final int[] cursor;
+    final int[] batch = new int[256];
+    final BlockCodec.Bits bits;
+
+    FusionScratch(int n, int block, int gramBlock) {
+        x = new float[n][block];
+        xView = new MemorySegment[n];
+        for (int j = 0; j < n; j++) {
+            xView[j] = MemorySegment.ofArray(x[j]);
+        }
+        o = new float[block];
+        oView = MemorySegment.ofArray(o);
+        acc = new double[block];
+        lanes = new double[n * (n + 1) / 2][gramBlock];
+        owner = new int[block];
+        touched = new int[block];
+        // at most N−1 contested claims per element of the block
+        claimAt = new int[Math.max(1, n - 1) * block];
+        claimBy = new int[claimAt.length];
+        theta0 = new float[claimAt.length];
+        core = new int[n][64];
+        count = new int[n];
+        cursor = new int[n];
+        bits = new BlockCodec.Bits(block);
+    }
+}

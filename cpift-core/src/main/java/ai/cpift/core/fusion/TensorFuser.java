@@ -1,0 +1,188 @@
+package ai.cpift.core.fusion;
+
+import ai.cpift.core.safetensors.DType;
+import ai.cpift.core.safetensors.TensorInfo;
+import ai.cpift.core.tensor.FloatCodec;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The two streamed passes over one floating tensor, chunk by chunk ({@code chunk} elements, the
+ * unit of parallel work), each chunk walked in blocks held in the layout {@link BlockCodec}
+ * chooses, so the buffers stay small whatever the tensor size:
+ * <ol>
+ *   <li>{@link #gram}: the chunk's part of the Gram matrix G_jk = θ_j·θ_k, products and sums in
+ *       double, accumulated lane by lane (lane = position in a {@link #GRAM_BLOCK}-element block)
+ *       so the loop vectorises, the lanes then summed in order. Chunks are summed in chunk order:
+ *       the result does not depend on the thread count.</li>
+ *   <li>{@link #write}: the chunk of the output, Σ_j c_j θ_j in double rounded once to float32,
+ *       the core elements overwritten ({@link CoreTransplant}), encoded into the output dtype.</li>
+ * </ol>
+ */
+final class TensorFuser {
+    static final int BLOCK = 4096;
+    /** The Gram pass walks smaller blocks: its N(N+1)/2 double lanes then stay in the L1 cache. */
+    static final int GRAM_BLOCK = 1024;
+
+    private final TensorInfo base;
+    private final List<TensorInfo> infos;
+    private final List<MemorySegment> data;
+    private final List<Path> checkpoints;
+    private final List<String> taskNames;
+    private final CoreTransplant cores;
+    private final DType outDtype;
+    private final MemorySegment out;
+    private final int chunk;
+    private final int n;
+    private final boolean pairs;
+
+    TensorFuser(TensorInfo base, List<TensorInfo> infos, List<MemorySegment> data, List<Path> checkpoints, List<String> taskNames,
+                CoreTransplant cores, DType outDtype, MemorySegment out, int chunk) {
+        this.base = base;
+        this.infos = infos;
+        this.data = data;
+        this.checkpoints = checkpoints;
+        this.taskNames = taskNames;
+        this.cores = cores;
+        this.outDtype = outDtype;
+        this.out = out;
+        this.chunk = chunk;
+        this.n = infos.size();
+        this.pairs = pairsLayout(infos);
+    }
+
+    /** Blocks are held in pair layout exactly when every task tensor is BF16. */
+    static boolean pairsLayout(List<TensorInfo> infos) {
+        return infos.stream().allMatch(i -> i.dtype() == DType.BF16);
+    }
+
+    TensorInfo base() {
+        return base;
+    }
+
+    int chunks() {
+        return (int) ((base.numel() + chunk - 1) / chunk);
+    }
+
+    int block() {
+        return Math.min(BLOCK, chunk);
+    }
+
+    static int gramBlock(int block) {
+        return Math.min(GRAM_BLOCK, block);
+    }
+
+    /** Chunk {@code c}'s part of the Gram matrix, upper triangle packed row by row. */
+    double[] gram(int c, FusionScratch s) throws FusionInputException {
+        long start = (long) c * chunk;
+        long end = Math.min(base.numel(), start + chunk);
+        int block = gramBlock(block());
+        int used = (int) Math.min(block, end - start);
+        for (double[] lane : s.lanes) {
+            Arrays.fill(lane, 0, used, 0.0);
+        }
+        for (long b = start; b < end; b += block) {
+            int len = (int) Math.min(block, end - b);
+            decode(b, len, s);
+            int p = 0;
+            for (int j = 0; j < n; j++) {
+                for (int k = j; k < n; k++) {
+                    FusionKernels.accumulate(s.lanes[p++], s.x[j], s.x[k], len);
+                }
+            }
+        }
+        double[] g = new double[s.lanes.length];
+        for (int p = 0; p < g.length; p++) {
+            double sum = 0;
+            for (int i = 0; i < used; i++) {
+                sum += s.lanes[p][i];
+            }
+            g[p] = sum;
+        }
+        for (int j = 0, p = 0; j < n; p += n - j, j++) {
+            if (!Double.isFinite(g[p])) {
+                throw nonFinite(j, start, end, s);
+            }
+        }
+        return g;
+    }
+
+    /**
+     * Writes chunk {@code c} of the output.
+     *
+     * @param coef c_1..c_N of the merge (further entries are ignored)
+     * @return elements transplanted per task (N entries), then the number of contested elements
+     */
+    long[] write(int c, double[] coef, FusionScratch s) {
+        long start = (long) c * chunk;
+        long end = Math.min(base.numel(), start + chunk);
+        long[] stats = new long[n + 1];
+        cores.startChunk(start, end, s);
+        for (long b = start; b < end; b += block()) {
+            int len = (int) Math.min(block(), end - b);
+            decode(b, len, s);
+            FusionKernels.combine(s.x, coef, n, s.acc, s.o, len);
+            cores.apply(b, len, (int) (b - start), s, stats);
+            BlockCodec.encode(pairs, outDtype, s.o, s.oView, len, out, b, s.bits);
+        }
+        return stats;
+    }
+
+    private void decode(long b, int len, FusionScratch s) {
+        for (int j = 0; j < n; j++) {
+            BlockCodec.decode(pairs, infos.get(j).dtype(), data.get(j), b, s.x[j], s.xView[j], len);
+        }
+    }
+
+    /** Unpacks and sums the chunks' packed triangles, in chunk order, into the symmetric Gram matrix. */
+    double[][] sumGram(List<double[]> parts) {
+        double[] total = new double[n * (n + 1) / 2];
+        for (double[] part : parts) {
+            for (int p = 0; p < total.length; p++) {
+                total[p] += part[p];
+            }
+        }
+        double[][] g = new double[n][n];
+        for (int j = 0, p = 0; j < n; j++) {
+            for (int k = j; k < n; k++, p++) {
+                g[j][k] = total[p];
+                g[k][j] = total[p];
+            }
+        }
+        return g;
+    }
+
+    private FusionInputException nonFinite(int task, long start, long end, FusionScratch s) {
+        for (long b = start; b < end; b += block()) {
+            int len = (int) Math.min(block(), end - b);
+            FloatCodec.decode(infos.get(task).dtype(), data.get(task), b, s.x[task], 0, len);
+            for (int i = 0; i < len; i++) {
+                float v = s.x[task][i];
+                if (!Float.isFinite(v)) {
+                    return new FusionInputException(String.format(Locale.ROOT,
+                            "task '%s' checkpoint %s: tensor '%s' element %d (index %s) is %s; fusion needs finite weights:"
+                                    + " the probe fine-tune diverged, re-run it (e.g. with a lower learning rate) or leave the task out",
+                            taskNames.get(task), checkpoints.get(task), base.name(), b + i, index(b + i), v));
+                }
+            }
+        }
+        return new FusionInputException("task '" + taskNames.get(task) + "' checkpoint " + checkpoints.get(task) + ": tensor '"
+                + base.name() + "' has a non-finite sum of squares; fusion needs finite weights");
+    }
+
+    /** The row-major multi-index of a flat element index. */
+    private String index(long flat) {
+        long[] shape = base.shape();
+        List<Long> idx = new ArrayList<>();
+        for (int d = shape.length - 1; d >= 0; d--) {
+            idx.addFirst(shape[d] == 0 ? 0 : flat % shape[d]);
+            flat = shape[d] == 0 ? 0 : flat / shape[d];
+        }
+        return idx.toString();
+    }
+}
