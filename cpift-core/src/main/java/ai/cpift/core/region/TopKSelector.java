@@ -115,7 +115,7 @@ final class TopKSelector {
         AtomicLong budget = new AtomicLong(budgetCandidates);
         AtomicLong done = new AtomicLong();
         boolean[] stopped = new boolean[1];
-        List<ScanSink> sinks = ChunkRunner.run(threads, layout.chunks.size(), true,
+        List<ScanSink> sinks = ChunkRunner.run(threads, layout.chunks.size(), false,
                 () -> new ScanSink(new Candidates(budget), th.high()), (sink, c) -> {
                     Layout.Chunk ch = layout.chunks.get(c);
                     sink.enter(ch.range(), layout.starts[ch.range()]);

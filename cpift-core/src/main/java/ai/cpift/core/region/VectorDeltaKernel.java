@@ -57,18 +57,21 @@ final class VectorDeltaKernel extends DeltaKernel {
                     .sub(a.and(0xFFFF0000).reinterpretAsFloats()).reinterpretAsInts().and(0x7FFFFFFF);
             VectorMask<Integer> hitEven = even.compare(VectorOperators.GE, threshold);
             VectorMask<Integer> hitOdd = odd.compare(VectorOperators.GE, threshold);
-            if ((hitEven.anyTrue() || hitOdd.anyTrue()) && !emitPairs(even, odd, hitEven.toLong(), hitOdd.toLong(),
-                    r.globalStart() + i, s.bits, sink)) {
-                return false;
+            if (hitEven.anyTrue() || hitOdd.anyTrue()) {
+                // Vectors never cross a call: passed to a method that is not inlined, C2 would box them
+                // on every iteration, not just on the rare ones with a hit.
+                even.intoArray(s.bits, 0);
+                odd.intoArray(s.bits, LANES);
+                if (!emitPairs(hitEven.toLong(), hitOdd.toLong(), r.globalStart() + i, s.bits, sink)) {
+                    return false;
+                }
             }
         }
         return i >= to || DeltaKernel.scalar().collect(r, i, to, minBits, s, sink);
     }
 
     /** Emits hits of a pair vector in element order: lane j's even element, then its odd one. */
-    private static boolean emitPairs(IntVector even, IntVector odd, long evenHits, long oddHits, long global, int[] lanes, Sink sink) {
-        even.intoArray(lanes, 0);
-        odd.intoArray(lanes, LANES);
+    private static boolean emitPairs(long evenHits, long oddHits, long global, int[] lanes, Sink sink) {
         long any = evenHits | oddHits;
         while (any != 0) {
             int lane = Long.numberOfTrailingZeros(any);
@@ -93,17 +96,18 @@ final class VectorDeltaKernel extends DeltaKernel {
             FloatVector b = FloatVector.fromMemorySegment(FLOATS, r.tuned(), 4 * i, LE);
             IntVector d = b.sub(a).reinterpretAsInts().and(0x7FFFFFFF);
             VectorMask<Integer> hit = d.compare(VectorOperators.GE, threshold);
-            if (hit.anyTrue() && !emit(d, hit, r.globalStart() + i, s.bits, sink)) {
-                return false;
+            if (hit.anyTrue()) {
+                d.intoArray(s.bits, 0);
+                if (!emit(hit.toLong(), r.globalStart() + i, s.bits, sink)) {
+                    return false;
+                }
             }
         }
         return i >= to || DeltaKernel.scalar().collect(r, i, to, minBits, s, sink);
     }
 
     /** Hands the lanes that passed to the sink; the lanes go through an array, far cheaper than lane(i). */
-    private static boolean emit(IntVector d, VectorMask<Integer> hit, long global, int[] lanes, Sink sink) {
-        d.intoArray(lanes, 0);
-        long lanesHit = hit.toLong();
+    private static boolean emit(long lanesHit, long global, int[] lanes, Sink sink) {
         while (lanesHit != 0) {
             int lane = Long.numberOfTrailingZeros(lanesHit);
             if (!sink.add(global + lane, lanes[lane])) {
