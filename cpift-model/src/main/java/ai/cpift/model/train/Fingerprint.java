@@ -64,7 +64,7 @@ final class Fingerprint {
             for (String n : names) {
                 diff(prefix.isEmpty() ? n : prefix + "." + n, a.path(n), b.path(n), out);
             }
-        } else if (!a.equals(b)) {
+        } else if (!(a.isNumber() && b.isNumber() ? a.decimalValue().compareTo(b.decimalValue()) == 0 : a.equals(b))) {
             out.add(prefix + ": " + (a.isMissingNode() ? "(none)" : a) + " -> " + (b.isMissingNode() ? "(none)" : b));
         }
     }
