@@ -2,6 +2,7 @@ package ai.cpift.model.train;
 
 import ai.cpift.core.mask.CoreMask;
 import ai.cpift.core.mask.MaskTensor;
+import ai.cpift.model.engine.NoGrad;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
@@ -86,7 +87,7 @@ public final class FreezeMask implements AutoCloseable {
         Map<String, NDArray> trainable = new LinkedHashMap<>();
         Map<String, NDArray> original = new LinkedHashMap<>();
         Map<String, Long> counts = new TreeMap<>();
-        try {
+        try (NoGrad ignored = NoGrad.enter()) { // a copy made with autograd on would record a graph back to the parameter
             for (var e : union.entrySet()) {
                 NDArray w = params.get(e.getKey()).getArray();
                 boolean[] keep = new boolean[Math.toIntExact(w.size())];
