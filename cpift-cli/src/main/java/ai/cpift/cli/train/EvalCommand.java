@@ -53,6 +53,7 @@ public final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Threads.beforeEngineStarts(threads);
         EvalParams p = new EvalParams(maxNewTokens, batchSize, maxLength);
         ObjectNode all = new ObjectMapper().createObjectNode();
         all.put("model", model.toString());

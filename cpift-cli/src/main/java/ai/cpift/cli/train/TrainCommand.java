@@ -75,7 +75,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--log-every", paramLabel = "N", description = "Steps between progress lines (default: ${DEFAULT-VALUE}).")
     int logEvery = TrainParams.DEFAULTS.logEvery();
 
-    @Option(names = "--threads", paramLabel = "N", description = "PyTorch threads (default: the engine's, ai.djl.pytorch.num_threads).")
+    @Option(names = "--threads", paramLabel = "N", description = "PyTorch threads (default: the engine's, ai.djl.pytorch.num_threads); 1 for runs that repeat bit for bit.")
     int threads = 0;
 
     @Option(names = "--dtype", paramLabel = "T", description = "dtype of the saved model: f32, bf16, f16 (default: each tensor's source dtype).")
@@ -92,6 +92,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Threads.beforeEngineStarts(threads);
         TrainParams p = new TrainParams(steps, batchSize, accumulate, lr, warmup == null ? (int) Math.round(0.03 * steps) : warmup,
                 minLrRatio, TrainParams.DEFAULTS.beta1(), TrainParams.DEFAULTS.beta2(), TrainParams.DEFAULTS.eps(), weightDecay, clip,
                 maxLength, seed, logEvery, checkpointEvery, threads);

@@ -42,7 +42,11 @@ import ai.cpift.model.data.BatchParams;
  * @param checkpointEvery a resumable checkpoint every this many steps and after the last; 0 for none (a
  *                        run that is stopped then starts over). Default 500.
  * @param threads         PyTorch intra-op threads for the run ({@code torch.set_num_threads}, process-wide);
- *                        0 leaves the engine's setting ({@code ai.djl.pytorch.num_threads}). Default 0.
+ *                        0 leaves the engine's setting ({@code ai.djl.pytorch.num_threads}). Default 0. For
+ *                        reproducible bits, start the engine with the count instead (the system property, as
+ *                        {@code cpift train --threads} does): two identical runs on an engine started with two
+ *                        threads and switched to one here ended with different weights, runs started with one
+ *                        thread never did.
  */
 public record TrainParams(int steps, int batchSize, int accumulate, double lr, int warmupSteps, double minLrRatio,
                           double beta1, double beta2, double eps, double weightDecay, double clipNorm, int maxLength,
