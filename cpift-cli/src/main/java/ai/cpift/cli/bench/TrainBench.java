@@ -67,7 +67,7 @@ public final class TrainBench implements Callable<Integer> {
     int threads = 2;
 
     @Option(names = "--steps", description = "Measured steps (default: ${DEFAULT-VALUE}).")
-    int steps = 10;
+    int steps = 20;
 
     @Option(names = "--warmup-steps", description = "Steps before the measurement (default: ${DEFAULT-VALUE}).")
     int warmupSteps = 3;
