@@ -42,6 +42,9 @@ import java.util.stream.Stream;
  * newest checkpoint if the run was killed (ending with weights bit-identical to an uninterrupted
  * run), or not at all if it had finished. A checkpoint or a finished output of a different run
  * (another fingerprint: hyper-parameters, model, data, masks) is refused, naming what differs.
+ *
+ * <p>One run at a time per JVM: libtorch has one gradient collector per process. A run may be on any
+ * thread; it turns autograd off itself where it updates parameters in place.
  */
 public final class SftTrainer {
     public static final String SUMMARY = "training.json";
