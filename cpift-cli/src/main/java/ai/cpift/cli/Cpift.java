@@ -14,6 +14,8 @@ import picocli.CommandLine.Command;
                 CheckpointCommand.class,
                 ai.cpift.cli.model.ModelCommand.class,
                 ai.cpift.cli.model.LogitsCommand.class,
+                ai.cpift.cli.train.TrainCommand.class,
+                ai.cpift.cli.train.EvalCommand.class,
                 ai.cpift.cli.bench.BenchCommand.class,
         })
 public final class Cpift {

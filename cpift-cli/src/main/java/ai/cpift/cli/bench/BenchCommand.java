@@ -9,6 +9,6 @@ import picocli.CommandLine.Command;
  * when the target is missed.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Measure a stage against its performance target.",
-        subcommands = {MaskBenchCommand.class, ClusterBench.class, FuseBench.class, FuseBenchChild.class})
+        subcommands = {MaskBenchCommand.class, ClusterBench.class, FuseBench.class, FuseBenchChild.class, TrainBench.class})
 public final class BenchCommand {
 }

@@ -15,9 +15,15 @@ final class ChildJvm {
     }
 
     static int run(String heap, List<String> args) throws IOException, InterruptedException {
+        return run(heap, List.of(), args);
+    }
+
+    /** As {@link #run(String, List)}, with extra JVM options (system properties such as DJL's thread counts). */
+    static int run(String heap, List<String> jvmOptions, List<String> args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx" + heap); if (Boolean.getBoolean("cpift.trace")) cmd.add("-Dcpift.trace=true");
+        cmd.addAll(jvmOptions);
         cmd.add("--enable-native-access=ALL-UNNAMED");
         if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
             cmd.add("--add-modules");

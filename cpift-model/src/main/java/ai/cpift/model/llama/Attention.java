@@ -61,13 +61,30 @@ public final class Attention extends AbstractBlock {
             key = all.get(0); // [B, kvHeads, S, headDim]
             value = all.get(1);
         }
-        NDArray scores = query.matMul(repeatKv(key).transpose(0, 1, 3, 2)).mul(1.0 / Math.sqrt(c.headDim())); // [B, heads, T, S]
-        if (pos.mask() != null) {
-            scores = scores.add(pos.mask());
-        }
-        NDArray context = scores.softmax(3).matMul(repeatKv(value)); // [B, heads, T, headDim]
+        NDArray context = attend(query, key, value, pos.mask(), b, t); // [B, heads, T, headDim]
         NDArray merged = context.transpose(0, 2, 1, 3).reshape(b, t, (long) c.heads() * c.headDim()); // [B, T, heads*headDim]
         return linear(ps, merged, o, oBias, training);
+    }
+
+    /**
+     * softmax(q·kᵀ/√d + mask)·v with grouped-query attention done by folding, not copying: the
+     * {@code group} query heads of a key/value head are stacked along the query axis, so one batched
+     * product per key/value head serves them all and keys and values are never repeated (Hugging
+     * Face's {@code repeat_kv} copies them to every query head, the whole cache at every decoding
+     * step). Query head {@code h} uses key/value head {@code h / group}, as there.
+     */
+    private NDArray attend(NDArray query, NDArray key, NDArray value, NDArray mask, long b, long t) {
+        int kvHeads = c.kvHeads();
+        int group = c.groupSize();
+        long s = key.getShape().get(2);
+        NDArray q = query.reshape(b, kvHeads, group * t, c.headDim()); // [B, kvHeads, group*T, headDim]
+        NDArray scores = q.matMul(key.transpose(0, 1, 3, 2)).mul(1.0 / Math.sqrt(c.headDim())) // [B, kvHeads, group*T, S]
+                .reshape(b, kvHeads, group, t, s); // [B, kvHeads, group, T, S]
+        if (mask != null) {
+            scores = scores.add(mask); // [T, S] broadcast
+        }
+        NDArray probs = scores.softmax(4).reshape(b, kvHeads, group * t, s); // [B, kvHeads, group*T, S]
+        return probs.matMul(value).reshape(b, c.heads(), t, c.headDim()); // [B, heads, T, headDim]
     }
 
     private static NDArray linear(ParameterStore ps, NDArray x, Parameter w, Parameter bias, boolean training) {
@@ -79,18 +96,6 @@ public final class Attention extends AbstractBlock {
     private NDArray heads(NDArray projected, long b, long t, int n) {
         return projected.reshape(b, t, n, c.headDim()) // [B, T, n, headDim]
                 .transpose(0, 2, 1, 3); // [B, n, T, headDim]
-    }
-
-    /** Repeats each key/value head for the query heads of its group. */
-    private NDArray repeatKv(NDArray kv) {
-        int group = c.groupSize();
-        if (group == 1) {
-            return kv;
-        }
-        Shape s = kv.getShape(); // [B, kvHeads, S, headDim]
-        return kv.expandDims(2) // [B, kvHeads, 1, S, headDim]
-                .broadcast(s.get(0), s.get(1), group, s.get(2), s.get(3)) // [B, kvHeads, group, S, headDim]
-                .reshape(s.get(0), s.get(1) * group, s.get(2), s.get(3)); // [B, heads, S, headDim]
     }
 
     RotaryEmbedding rope() {
