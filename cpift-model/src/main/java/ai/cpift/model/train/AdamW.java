@@ -85,10 +85,10 @@ public final class AdamW implements AutoCloseable {
      */
     public void step(double lr, double rescale, java.util.function.BiConsumer<String, NDArray> each) {
         t++;
-        double bc1 = 1 - Math.pow(beta1, t);
-        double bc2 = 1 - Math.pow(beta2, t);
-        float lrBc = (float) (lr * Math.sqrt(bc2) / bc1);
-        float epsHat = (float) (eps * Math.sqrt(bc2));
+        double bc1 = 1 - StrictMath.pow(beta1, t);
+        double bc2 = 1 - StrictMath.pow(beta2, t);
+        float lrBc = (float) (lr * StrictMath.sqrt(bc2) / bc1);
+        float epsHat = (float) (eps * StrictMath.sqrt(bc2));
         for (var e : params.entrySet()) {
             String name = e.getKey();
             NDArray w = e.getValue().getArray();

@@ -20,6 +20,6 @@ public record LrSchedule(double lr, int warmupSteps, int steps, double minLrRati
         double min = lr * minLrRatio;
         int decay = steps - 1 - warmupSteps;
         double progress = decay <= 0 ? 0 : Math.min(1, (double) (step - warmupSteps) / decay);
-        return min + 0.5 * (lr - min) * (1 + Math.cos(Math.PI * progress));
+        return min + 0.5 * (lr - min) * (1 + StrictMath.cos(Math.PI * progress));
     }
 }
