@@ -341,7 +341,7 @@ public record SafetensorsHeader(List<TensorInfo> tensors, Map<String, String> me
         ObjectNode root = JSON.createObjectNode();
         if (!metadata.isEmpty()) {
             ObjectNode m = root.putObject("__metadata__");
-            metadata.forEach(m::put);
+            new java.util.TreeMap<>(metadata).forEach(m::put); // sorted: the same map gives the same bytes
         }
         for (TensorInfo t : tensors) {
             ObjectNode e = root.putObject(t.name());
