@@ -59,7 +59,7 @@ public final class ModelSaver {
         try (CheckpointWriter w = CheckpointWriter.create(out, specs, CheckpointWriter.DEFAULT_MAX_SHARD_BYTES);
              NoGrad ignored = NoGrad.enter()) {
             for (TensorSpec s : specs) {
-                write(params.get(s.name()).getArray(), s.dtype(), w.tensor(s.name()), ModelLoader.DEFAULT_CHUNK_ELEMENTS);
+                encode(params.get(s.name()).getArray(), s.dtype(), w.tensor(s.name()), ModelLoader.DEFAULT_CHUNK_ELEMENTS);
             }
             w.writeConfig(config(hfConfig, specs));
             if (auxSource != null) {
@@ -86,8 +86,8 @@ public final class ModelSaver {
         return json;
     }
 
-    /** Encodes {@code array} into {@code dst}, {@code chunk} elements (whole rows) at a time. */
-    static void write(NDArray array, DType dtype, MemorySegment dst, int chunk) {
+    /** Encodes a float32 {@code array} into {@code dst} as {@code dtype}, {@code chunk} elements (whole rows) at a time. */
+    public static void encode(NDArray array, DType dtype, MemorySegment dst, int chunk) {
         long n = array.size();
         if (n <= chunk) {
             float[] values = array.toFloatArray();

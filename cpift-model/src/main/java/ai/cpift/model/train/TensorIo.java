@@ -25,21 +25,7 @@ final class TensorIo {
 
     /** Encodes {@code array} (float32) into {@code dst} as {@code dtype}. */
     static void write(NDArray array, DType dtype, MemorySegment dst) {
-        long n = array.size();
-        if (n <= CHUNK_ELEMENTS) {
-            float[] values = array.toFloatArray();
-            FloatCodec.encode(dtype, values, 0, values.length, dst, 0);
-            return;
-        }
-        long rows = array.getShape().get(0);
-        long rowElements = n / rows;
-        long rowsPerChunk = Math.max(1, CHUNK_ELEMENTS / rowElements);
-        for (long r = 0; r < rows; r += rowsPerChunk) {
-            try (NDArray piece = array.get(new NDIndex("{}:{}", r, Math.min(rows, r + rowsPerChunk)))) {
-                float[] values = piece.toFloatArray();
-                FloatCodec.encode(dtype, values, 0, values.length, dst, r * rowElements);
-            }
-        }
+        ai.cpift.model.io.ModelSaver.encode(array, dtype, dst, CHUNK_ELEMENTS);
     }
 
     /** Decodes tensor {@code t} from {@code src} into {@code target}, whose shape must be the tensor's. */
