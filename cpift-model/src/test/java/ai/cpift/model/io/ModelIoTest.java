@@ -132,7 +132,7 @@ class ModelIoTest {
                 assertArrayEquals(a.toFloatArray(), chunked.get(name).getArray().toFloatArray(), name);
                 TensorInfo t = c.info(name);
                 java.lang.foreign.MemorySegment dst = java.lang.foreign.Arena.ofAuto().allocate(t.byteLength());
-                ModelSaver.write(a, t.dtype(), dst, 5);
+                ModelSaver.encode(a, t.dtype(), dst, 5);
                 assertArrayEquals(c.data(t).toArray(ValueLayout.JAVA_BYTE), dst.toArray(ValueLayout.JAVA_BYTE), name);
             }
         }
