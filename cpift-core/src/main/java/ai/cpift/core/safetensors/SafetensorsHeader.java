@@ -16,7 +16,6 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
 import java.nio.CharBuffer;
@@ -51,9 +50,6 @@ public record SafetensorsHeader(List<TensorInfo> tensors, Map<String, String> me
      * cap ({@code MAX_HEADER_SIZE = 100_000_000} bytes), so a header we read also loads in Python.
      */
     public static final long MAX_HEADER_BYTES = 100_000_000L;
-
-    /** Ends the messages about damage inside the header. */
-    private static final String REEXPORT = "; the header is corrupt: re-export the file";
 
     /**
      * Strict JSON as the reference parser reads it: no NaN/Infinity, no comments, and no key twice
@@ -106,12 +102,12 @@ public record SafetensorsHeader(List<TensorInfo> tensors, Map<String, String> me
         long expected = 0;
         for (TensorInfo t : tensors) {
             if (t.begin() < expected) {
-                throw new SafetensorsFormatException(file, "tensor " + quote(t.name()) + " bytes [" + t.begin() + ", " + t.end()
+                throw new SafetensorsFormatException(file, "tensor " + HeaderEntries.quote(t.name()) + " bytes [" + t.begin() + ", " + t.end()
                         + ") overlap the previous tensor's (which end at " + expected + "); the header is corrupt: re-export the file");
             }
             if (t.begin() > expected) {
                 throw new SafetensorsFormatException(file, "bytes [" + expected + ", " + t.begin() + ") of the data section belong to no tensor"
-                        + " (a hole before " + quote(t.name()) + "); the header is corrupt: re-export the file");
+                        + " (a hole before " + HeaderEntries.quote(t.name()) + "); the header is corrupt: re-export the file");
             }
             expected = t.end();
         }
@@ -165,9 +161,9 @@ public record SafetensorsHeader(List<TensorInfo> tensors, Map<String, String> me
                 p.nextToken();
                 JsonNode value = JSON.readTree(p);
                 if (name.equals("__metadata__")) {
-                    readMetadata(file, value, metadata);
+                    HeaderEntries.readMetadata(file, value, metadata);
                 } else {
-                    tensors.add(readTensor(file, name, value, dataLength));
+                    tensors.add(HeaderEntries.readTensor(file, name, value, dataLength));
                 }
             }
             if (p.nextToken() != null) {
@@ -199,14 +195,14 @@ public record SafetensorsHeader(List<TensorInfo> tensors, Map<String, String> me
         }
         if (parent == null || parent.inRoot()) {
             return key.equals("__metadata__") ? "__metadata__ appears twice in the header"
-                    : "tensor " + quote(key) + " appears twice in the header";
+                    : "tensor " + HeaderEntries.quote(key) + " appears twice in the header";
         }
         String owner = parent.getCurrentName();
         if (owner != null && parent.getParent() != null && parent.getParent().inRoot()) {
-            return "key " + quote(key) + " appears twice in "
-                    + (owner.equals("__metadata__") ? "__metadata__" : "the entry of tensor " + quote(owner));
+            return "key " + HeaderEntries.quote(key) + " appears twice in "
+                    + (owner.equals("__metadata__") ? "__metadata__" : "the entry of tensor " + HeaderEntries.quote(owner));
         }
-        return "key " + quote(key) + " appears twice in one object";
+        return "key " + HeaderEntries.quote(key) + " appears twice in one object";
     }
 
     /** Jackson's description of a problem without its advice on parser settings, which would not help a user. */
@@ -219,22 +215,6 @@ public record SafetensorsHeader(List<TensorInfo> tensors, Map<String, String> me
 
     private static String at(JsonLocation loc) {
         return loc == null ? "an unknown place" : "line " + loc.getLineNr() + ", column " + loc.getColumnNr();
-    }
-
-    private static String describe(JsonNode n) {
-        if (n == null) {
-            return "nothing";
-        }
-        return switch (n.getNodeType()) {
-            case OBJECT, POJO -> "an object";
-            case ARRAY -> "an array";
-            case STRING -> "a string";
-            case NUMBER -> "a number";
-            case BOOLEAN -> "a boolean";
-            case NULL -> "null";
-            case BINARY -> "binary data";
-            case MISSING -> "nothing";
-        };
     }
 
     private static String describe(JsonToken t) {
@@ -250,85 +230,6 @@ public record SafetensorsHeader(List<TensorInfo> tensors, Map<String, String> me
             case VALUE_NULL -> "null";
             default -> t.asString() == null ? t.name() : "'" + t.asString() + "'";
         };
-    }
-
-    /** A name or value for a message, quoted and cut short: a hostile header may hold megabyte-long strings. */
-    static String quote(String s) {
-        return "'" + shorten(s) + "'";
-    }
-
-    private static String shorten(String s) {
-        return s.length() <= 80 ? s : s.substring(0, 60) + "...(" + s.length() + " characters)";
-    }
-
-    private static void readMetadata(Path file, JsonNode node, Map<String, String> out) throws SafetensorsFormatException {
-        if (!node.isObject()) {
-            throw new SafetensorsFormatException(file, "__metadata__ must be an object of strings, found " + describe(node) + REEXPORT);
-        }
-        for (Map.Entry<String, JsonNode> m : node.properties()) {
-            if (!m.getValue().isTextual()) {
-                throw new SafetensorsFormatException(file, "__metadata__ value of " + quote(m.getKey()) + " must be a string, found "
-                        + describe(m.getValue()) + REEXPORT);
-            }
-            out.put(m.getKey(), m.getValue().asText());
-        }
-    }
-
-    private static TensorInfo readTensor(Path file, String name, JsonNode node, long dataLength) throws SafetensorsFormatException {
-        String where = "tensor " + quote(name);
-        if (!node.isObject()) {
-            throw new SafetensorsFormatException(file, where + ": entry must be an object with dtype, shape and data_offsets, found " + describe(node) + REEXPORT);
-        }
-        JsonNode dt = node.get("dtype");
-        if (dt == null || !dt.isTextual()) {
-            throw new SafetensorsFormatException(file, where + ": field 'dtype' missing or not a string" + REEXPORT);
-        }
-        DType dtype = DType.fromHeaderName(dt.asText()).orElseThrow(() -> new SafetensorsFormatException(file,
-                where + ": unknown dtype " + quote(dt.asText()) + "; supported: " + java.util.Arrays.toString(DType.values())
-                        + ": convert the tensor to one of them, or the header is corrupt"));
-        JsonNode sh = node.get("shape");
-        if (sh == null || !sh.isArray()) {
-            throw new SafetensorsFormatException(file, where + ": field 'shape' missing or not an array" + REEXPORT);
-        }
-        if (sh.size() > 16) {
-            throw new SafetensorsFormatException(file, where + ": shape has " + sh.size() + " dimensions; at most 16 are accepted" + REEXPORT);
-        }
-        long[] shape = new long[sh.size()];
-        for (int i = 0; i < shape.length; i++) {
-            shape[i] = nonNegativeLong(file, where + " shape[" + i + "]", sh.get(i));
-        }
-        JsonNode off = node.get("data_offsets");
-        if (off == null || !off.isArray() || off.size() != 2) {
-            throw new SafetensorsFormatException(file, where + ": field 'data_offsets' must be an array [begin, end]" + REEXPORT);
-        }
-        long begin = nonNegativeLong(file, where + " data_offsets[0]", off.get(0));
-        long end = nonNegativeLong(file, where + " data_offsets[1]", off.get(1));
-        if (end < begin) {
-            throw new SafetensorsFormatException(file, where + ": data_offsets [" + begin + ", " + end + "] end before they begin" + REEXPORT);
-        }
-        if (end > dataLength) {
-            throw new SafetensorsFormatException(file, where + ": data_offsets end at " + end + " but the data section has only "
-                    + dataLength + " bytes; the file is truncated: download or copy it again");
-        }
-        long expectedBytes;
-        try {
-            expectedBytes = Math.multiplyExact(TensorInfo.numel(shape), (long) dtype.byteSize());
-        } catch (ArithmeticException e) {
-            throw new SafetensorsFormatException(file, where + ": shape " + java.util.Arrays.toString(shape) + " overflows 64 bits" + REEXPORT);
-        }
-        if (expectedBytes != end - begin) {
-            throw new SafetensorsFormatException(file, where + ": shape " + java.util.Arrays.toString(shape) + " of " + dtype
-                    + " needs " + expectedBytes + " bytes but data_offsets give " + (end - begin) + "; the header is corrupt: re-export the file");
-        }
-        return new TensorInfo(name, dtype, shape, begin, end);
-    }
-
-    private static long nonNegativeLong(Path file, String where, JsonNode n) throws SafetensorsFormatException {
-        if (n == null || !n.isIntegralNumber() || !n.canConvertToLong() || n.asLong() < 0) {
-            String found = n == null ? "nothing" : n.isTextual() ? "the string " + quote(n.asText()) : shorten(n.toString());
-            throw new SafetensorsFormatException(file, where + " must be a non-negative integer, found " + found + REEXPORT);
-        }
-        return n.asLong();
     }
 
     /**
@@ -370,30 +271,4 @@ public record SafetensorsHeader(List<TensorInfo> tensors, Map<String, String> me
         return out.array();
     }
 
-    /** Reads a buffer from its position without copying it. */
-    private static final class ByteBufferInputStream extends InputStream {
-        private final ByteBuffer buf;
-
-        ByteBufferInputStream(ByteBuffer buf) {
-            this.buf = buf;
-        }
-
-        @Override
-        public int read() {
-            return buf.hasRemaining() ? buf.get() & 0xff : -1;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) {
-            if (len == 0) {
-                return 0;
-            }
-            if (!buf.hasRemaining()) {
-                return -1;
-            }
-            int n = Math.min(len, buf.remaining());
-            buf.get(b, off, n);
-            return n;
-        }
-    }
 }
