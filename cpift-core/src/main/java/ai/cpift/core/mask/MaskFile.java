@@ -10,6 +10,7 @@ import org.roaringbitmap.buffer.ImmutableRoaringBitmap;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -92,24 +93,22 @@ public final class MaskFile {
         if (size > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("mask of " + size + " bytes exceeds the 2 GiB a mask file may hold");
         }
-        ByteBuffer buf = ByteBuffer.allocate((int) size).order(ByteOrder.LITTLE_ENDIAN);
-        buf.put(MAGIC).putInt(VERSION).putInt(json.length).put(json);
-        int payload = buf.position();
-        IntStream.range(0, ordered.size()).parallel().forEach(i ->
-                ordered.get(i).serialize(buf.slice(payload + (int) offsets[i], sizes[i]).order(ByteOrder.LITTLE_ENDIAN)));
-        buf.position(payload + (int) offset);
-        CRC32C crc = new CRC32C();
-        crc.update(buf.array(), 0, buf.position());
-        buf.putInt((int) crc.getValue());
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path temp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".partial");
         try {
-            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                buf.flip();
-                while (buf.hasRemaining()) {
-                    ch.write(buf);
-                }
+            // Serialised straight into the mapped file: no heap buffer to clear, no copy on the way out.
+            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+                MappedByteBuffer buf = ch.map(FileChannel.MapMode.READ_WRITE, 0, size);
+                buf.order(ByteOrder.LITTLE_ENDIAN);
+                buf.put(MAGIC).putInt(VERSION).putInt(json.length).put(json);
+                int payload = buf.position();
+                IntStream.range(0, ordered.size()).parallel().forEach(i ->
+                        ordered.get(i).serialize(buf.slice(payload + (int) offsets[i], sizes[i]).order(ByteOrder.LITTLE_ENDIAN)));
+                int end = payload + (int) offset;
+                CRC32C crc = new CRC32C();
+                crc.update(buf.slice(0, end));
+                buf.putInt(end, (int) crc.getValue());
             }
             Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {
