@@ -6,11 +6,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,7 +28,8 @@ import java.util.concurrent.Callable;
 @Command(name = "fuse", mixinStandardHelpOptions = true,
         description = "Fusion throughput (bytes of input+output per second) against raw IO on the same 0.5 B bf16 inputs.")
 public final class FuseBench implements Callable<Integer> {
-    static final String HEAP = "-Xmx512m";
+    static final String HEAP_SIZE = "512m";
+    static final String HEAP = "-Xmx" + HEAP_SIZE;
     static final double TARGET = 0.50;
 
     @Option(names = "--json", description = "Print the result as one JSON object, the last line of standard output.")
@@ -106,19 +104,13 @@ public final class FuseBench implements Callable<Integer> {
 
     /** Runs the measured part under the target's heap limit; its standard error passes through, its last output line is the result. */
     private JsonNode child(Path dir) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), HEAP,
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), "ai.cpift.cli.Cpift",
-                "bench", "fuse-measure", "--data", dir.resolve("data").toString(), "--warm", dir.resolve("warm").toString(),
-                "--threads", Integer.toString(threads), "--repeats", Integer.toString(repeats)));
-        FuseBenchChild.log("measuring in a child JVM: %s", String.join(" ", cmd));
-        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        String out;
-        try (InputStream in = p.getInputStream()) {
-            out = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
-        }
-        int rc = p.waitFor();
-        if (rc != 0 || out.isEmpty()) {
-            throw new IOException("the measuring JVM exited with code " + rc + (rc == 1 ? " (see its error above)" : "")
+        List<String> args = List.of("bench", "fuse-measure", "--data", dir.resolve("data").toString(), "--warm",
+                dir.resolve("warm").toString(), "--threads", Integer.toString(threads), "--repeats", Integer.toString(repeats));
+        FuseBenchChild.log("measuring in a child JVM: %s", String.join(" ", ChildJvm.command(HEAP_SIZE, args)));
+        ChildJvm.Result r = ChildJvm.capture(HEAP_SIZE, args);
+        String out = r.stdout().strip();
+        if (r.exitCode() != 0 || out.isEmpty()) {
+            throw new IOException("the measuring JVM exited with code " + r.exitCode() + (r.exitCode() == 1 ? " (see its error above)" : "")
                     + "; if it ran out of memory under " + HEAP + ", fusion is not bounded in memory: that is a bug");
         }
         String[] lines = out.split("\n");
