@@ -126,6 +126,80 @@ final class CoreTransplant {
         }
     }
 
+    /**
+     * {@link #apply} for a BF16 output of BF16 tasks, in place: the merged values of the block at
+     * {@code b} are already in {@code out}, and each core element gets its owner's BF16 bits,
+     * read from the task tensor. The owner is decided as in {@link #apply}, on the same float32
+     * values; the tasks are finite (the Gram pass checked), and a finite BF16 value is its own
+     * rounding, so the bits are what {@link #apply} followed by the encoding would write.
+     *
+     * <p>The sweep writes each first claim at once and records the later ones; the contested
+     * elements are then decided as in {@link #apply} and rewritten with their winner's bits.
+     * Per task, the elements transplanted are its claims less the contests it lost, so the
+     * sweep counts nothing per element.
+     */
+    void applyBf16(long b, int len, int blockOffset, MemorySegment[] tasks, MemorySegment out, FusionScratch s, long[] stats) {
+        int end = blockOffset + len;
+        int contested = 0;
+        int newlyContested = 0;
+        int[] owner = s.owner;
+        int[] claimAt = s.claimAt;
+        int[] claimBy = s.claimBy;
+        for (int j = 0; j < n; j++) {
+            int[] core = s.core[j];
+            MemorySegment t = tasks[j];
+            int i = s.cursor[j];
+            s.blockStart[j] = i;
+            // No data-dependent branches: whether an element is already claimed is unpredictable
+            // where cores overlap, and mispredictions would dominate this loop.
+            for (int limit = s.count[j]; i < limit && core[i] < end; i++) {
+                int k = core[i] - blockOffset;
+                long at = 2 * (b + k);
+                int prev = owner[k];
+                int first = prev == 0 ? 1 : 0;
+                owner[k] = first == 1 ? j + 1 : -Math.abs(prev);
+                short mine = t.get(FloatCodec.LE_SHORT, at);
+                short held = out.get(FloatCodec.LE_SHORT, at);
+                out.set(FloatCodec.LE_SHORT, at, first == 1 ? mine : held);
+                claimAt[contested] = k;
+                claimBy[contested] = j;
+                contested += 1 - first;
+                newlyContested += prev > 0 ? 1 : 0;
+            }
+            stats[j] += i - s.blockStart[j];
+            s.cursor[j] = i;
+        }
+        stats[n] += newlyContested;
+        float[] theta0 = s.theta0;
+        for (int c = 0; c < contested; c++) {
+            theta0[c] = baseElement(b + claimAt[c]);
+        }
+        for (int c = 0; c < contested; c++) {
+            int k = claimAt[c];
+            int j = claimBy[c];
+            int holder = -owner[k] - 1;
+            long e = b + k;
+            boolean takes = Math.abs(bf16(tasks[j], e) - theta0[c]) > Math.abs(bf16(tasks[holder], e) - theta0[c]);
+            stats[takes ? holder : j]--;
+            owner[k] = takes ? -(j + 1) : owner[k];
+        }
+        for (int c = 0; c < contested; c++) {
+            int k = claimAt[c];
+            long at = 2 * (b + k);
+            out.set(FloatCodec.LE_SHORT, at, tasks[-owner[k] - 1].get(FloatCodec.LE_SHORT, at));
+        }
+        for (int j = 0; j < n; j++) {
+            int[] core = s.core[j];
+            for (int i = s.blockStart[j], to = s.cursor[j]; i < to; i++) {
+                owner[core[i] - blockOffset] = 0;
+            }
+        }
+    }
+
+    private static float bf16(MemorySegment s, long e) {
+        return Float.intBitsToFloat(s.get(FloatCodec.LE_SHORT, 2 * e) << 16);
+    }
+
     /** One element of θ0 as float32, read in place (contested elements are few and scattered). */
     private float baseElement(long e) {
         return switch (base.dtype()) {

@@ -39,6 +39,7 @@ final class FusionScheduler {
     private final FusionInputs in;
     private final FusionOptions options;
     private final FusionProgress progress;
+    private final PairKernel kernel;
     private final int n;
     private final double[] weights;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -48,8 +49,9 @@ final class FusionScheduler {
     private int tensorsDone;
     private long bytesDone;
 
-    FusionScheduler(FusionInputs in, FusionOptions options, FusionProgress progress) {
+    FusionScheduler(FusionInputs in, FusionOptions options, FusionProgress progress, PairKernel kernel) {
         this.in = in;
+        this.kernel = kernel;
         this.options = options;
         this.progress = progress;
         this.n = in.tasks.size();
@@ -119,7 +121,7 @@ final class FusionScheduler {
         CoreTransplant cores = new CoreTransplant(t, in.base.data(t), in.masks.stream().map(m -> m.bitmap(t.name())).toList(),
                 TensorFuser.pairsLayout(infos));
         return new TensorFuser(t, infos, data, in.checkpoints.stream().map(Checkpoint::path).toList(),
-                in.tasks.stream().map(FusionTask::name).toList(), cores, spec.dtype(), out, options.chunkElements());
+                in.tasks.stream().map(FusionTask::name).toList(), cores, spec.dtype(), out, options.chunkElements(), kernel);
     }
 
     /** The Gram chunks in parallel, then, from their sum, the SLERP coefficients and the output chunks in parallel. */

@@ -14,6 +14,9 @@ final class FusionScratch {
     final MemorySegment oView;
     final double[] acc;
     final double[][] lanes;
+    /** {@link PairKernel}'s Gram accumulators: float32 within a block, double across blocks. */
+    final float[][] facc;
+    final double[][] dacc;
     final int[] owner;
     final int[] touched;
     final int[] claimAt;
@@ -22,6 +25,8 @@ final class FusionScratch {
     final int[][] core;
     final int[] count;
     final int[] cursor;
+    /** Per task, where its core indices of the current block start. */
+    final int[] blockStart;
     final int[] batch = new int[256];
     final BlockCodec.Bits bits;
 
@@ -35,6 +40,8 @@ final class FusionScratch {
         oView = MemorySegment.ofArray(o);
         acc = new double[block];
         lanes = new double[n * (n + 1) / 2][gramBlock];
+        facc = new float[lanes.length][PairKernel.ACCUMULATORS];
+        dacc = new double[lanes.length][PairKernel.ACCUMULATORS];
         owner = new int[block];
         touched = new int[block];
         // at most N−1 contested claims per element of the block
@@ -44,6 +51,7 @@ final class FusionScratch {
         core = new int[n][64];
         count = new int[n];
         cursor = new int[n];
+        blockStart = new int[n];
         bits = new BlockCodec.Bits(block);
     }
 }

@@ -13,21 +13,29 @@ import java.util.Locale;
 
 /**
  * The two streamed passes over one floating tensor, chunk by chunk ({@code chunk} elements, the
- * unit of parallel work), each chunk walked in blocks held in the layout {@link BlockCodec}
- * chooses, so the buffers stay small whatever the tensor size:
+ * unit of parallel work), each chunk walked in blocks, so the buffers stay small whatever the
+ * tensor size:
  * <ol>
- *   <li>{@link #gram}: the chunk's part of the Gram matrix G_jk = θ_j·θ_k, products and sums in
- *       double, accumulated lane by lane (lane = position in a {@link #GRAM_BLOCK}-element block)
- *       so the loop vectorises, the lanes then summed in order. Chunks are summed in chunk order:
- *       the result does not depend on the thread count.</li>
+ *   <li>{@link #gram}: the chunk's part of the Gram matrix G_jk = θ_j·θ_k. When every task is
+ *       BF16, {@link PairKernel} reads the mapped tasks directly and sums each
+ *       {@link #PAIR_GRAM_BLOCK}-element block in float32 accumulators (the products of BF16
+ *       values are exact in float32), the blocks in double; should an accumulator overflow, the
+ *       chunk is summed again in double. Other dtypes are decoded in the layout
+ *       {@link BlockCodec} chooses and summed in double lane by lane (lane = position in a
+ *       {@link #GRAM_BLOCK}-element block), the lanes then in order. Chunks are summed in chunk
+ *       order: the result does not depend on the thread count.</li>
  *   <li>{@link #write}: the chunk of the output, Σ_j c_j θ_j in double rounded once to float32,
- *       the core elements overwritten ({@link CoreTransplant}), encoded into the output dtype.</li>
+ *       the core elements overwritten ({@link CoreTransplant}), encoded into the output dtype.
+ *       BF16 tasks into a BF16 output go straight from the mapped tasks to the mapped output
+ *       ({@link PairKernel#combine}, then {@link CoreTransplant#applyBf16} in place).</li>
  * </ol>
  */
 final class TensorFuser {
     static final int BLOCK = 4096;
     /** The Gram pass walks smaller blocks: its N(N+1)/2 double lanes then stay in the L1 cache. */
     static final int GRAM_BLOCK = 1024;
+    /** The Gram block of BF16 tasks ({@link PairKernel}): 64 products per float accumulator before they go to double. */
+    static final int PAIR_GRAM_BLOCK = 2048;
 
     private final TensorInfo base;
     private final List<TensorInfo> infos;
@@ -40,9 +48,13 @@ final class TensorFuser {
     private final int chunk;
     private final int n;
     private final boolean pairs;
+    private final MemorySegment[] segments;
+    private final PairKernel kernel;
+    /** BF16 tasks into a BF16 output: merged straight from the mapped tasks into the output by {@link #kernel}. */
+    private final boolean bf16Out;
 
     TensorFuser(TensorInfo base, List<TensorInfo> infos, List<MemorySegment> data, List<Path> checkpoints, List<String> taskNames,
-                CoreTransplant cores, DType outDtype, MemorySegment out, int chunk) {
+                CoreTransplant cores, DType outDtype, MemorySegment out, int chunk, PairKernel kernel) {
         this.base = base;
         this.infos = infos;
         this.data = data;
@@ -54,6 +66,9 @@ final class TensorFuser {
         this.chunk = chunk;
         this.n = infos.size();
         this.pairs = pairsLayout(infos);
+        this.segments = data.toArray(MemorySegment[]::new);
+        this.kernel = kernel;
+        this.bf16Out = pairs && outDtype == DType.BF16;
     }
 
     /** Blocks are held in pair layout exactly when every task tensor is BF16. */
@@ -77,10 +92,51 @@ final class TensorFuser {
         return Math.min(GRAM_BLOCK, block);
     }
 
-    /** Chunk {@code c}'s part of the Gram matrix, upper triangle packed row by row. */
+    /**
+     * Chunk {@code c}'s part of the Gram matrix, upper triangle packed row by row. BF16 tasks go
+     * through {@link #kernel} (float32 accumulators per block, double across blocks); should a
+     * float32 accumulator overflow, or other dtypes, the chunk is summed in double throughout.
+     */
     double[] gram(int c, FusionScratch s) throws FusionInputException {
         long start = (long) c * chunk;
         long end = Math.min(base.numel(), start + chunk);
+        double[] g = pairs ? pairGram(start, end, s) : null;
+        if (g == null) {
+            g = doubleGram(start, end, s);
+        }
+        for (int j = 0, p = 0; j < n; p += n - j, j++) {
+            if (!Double.isFinite(g[p])) {
+                throw nonFinite(j, start, end, s);
+            }
+        }
+        return g;
+    }
+
+    /** The Gram part of [start, end) by {@link PairKernel}; null when a sum is not finite. */
+    private double[] pairGram(long start, long end, FusionScratch s) {
+        for (double[] lane : s.dacc) {
+            Arrays.fill(lane, 0.0);
+        }
+        int block = Math.min(PAIR_GRAM_BLOCK, block());
+        for (long b = start; b < end; b += block) {
+            kernel.gram(segments, n, b, (int) Math.min(block, end - b), s);
+        }
+        double[] g = new double[s.dacc.length];
+        for (int p = 0; p < g.length; p++) {
+            double sum = 0;
+            for (int l = 0; l < PairKernel.ACCUMULATORS; l++) {
+                sum += s.dacc[p][l];
+            }
+            if (!Double.isFinite(sum)) {
+                return null;
+            }
+            g[p] = sum;
+        }
+        return g;
+    }
+
+    /** The Gram part of [start, end), products and sums in double, lane by lane. */
+    private double[] doubleGram(long start, long end, FusionScratch s) {
         int block = gramBlock(block());
         int used = (int) Math.min(block, end - start);
         for (double[] lane : s.lanes) {
@@ -104,11 +160,6 @@ final class TensorFuser {
             }
             g[p] = sum;
         }
-        for (int j = 0, p = 0; j < n; p += n - j, j++) {
-            if (!Double.isFinite(g[p])) {
-                throw nonFinite(j, start, end, s);
-            }
-        }
         return g;
     }
 
@@ -123,6 +174,14 @@ final class TensorFuser {
         long end = Math.min(base.numel(), start + chunk);
         long[] stats = new long[n + 1];
         cores.startChunk(start, end, s);
+        if (bf16Out) {
+            for (long b = start; b < end; b += block()) {
+                int len = (int) Math.min(block(), end - b);
+                kernel.combine(segments, n, coef, b, len, out, s);
+                cores.applyBf16(b, len, (int) (b - start), segments, out, s, stats);
+            }
+            return stats;
+        }
         for (long b = start; b < end; b += block()) {
             int len = (int) Math.min(block(), end - b);
             decode(b, len, s);
