@@ -133,66 +133,72 @@ final class CoreTransplant {
      * values; the tasks are finite (the Gram pass checked), and a finite BF16 value is its own
      * rounding, so the bits are what {@link #apply} followed by the encoding would write.
      *
-     * <p>The sweep writes each first claim at once and records the later ones; the contested
-     * elements are then decided as in {@link #apply} and rewritten with their winner's bits.
-     * Per task, the elements transplanted are its claims less the contests it lost, so the
-     * sweep counts nothing per element.
+     * <p>First every task copies its core elements, in task order, and marks them in a bitmap of
+     * the block; an element held by one core is then done. The elements held by two or more (the
+     * bitmaps give them by word operations) are then decided: the owner is the first task, in the
+     * given order, with the largest |θi − θ0|, which is what visiting the tasks in order and
+     * taking an element only on a strictly larger |θi − θ0| gives. Per task, the elements
+     * transplanted are its core elements less the contests it lost.
      */
     void applyBf16(long b, int len, int blockOffset, MemorySegment[] tasks, MemorySegment out, FusionScratch s, long[] stats) {
         int end = blockOffset + len;
-        int contested = 0;
-        int newlyContested = 0;
-        int[] owner = s.owner;
-        int[] claimAt = s.claimAt;
-        int[] claimBy = s.claimBy;
+        int words = (len + 63) >>> 6;
+        long[][] marks = s.marks;
         for (int j = 0; j < n; j++) {
+            long[] mine = marks[j];
+            Arrays.fill(mine, 0, words, 0L);
             int[] core = s.core[j];
             MemorySegment t = tasks[j];
             int i = s.cursor[j];
-            s.blockStart[j] = i;
-            // No data-dependent branches: whether an element is already claimed is unpredictable
-            // where cores overlap, and mispredictions would dominate this loop.
+            int first = i;
             for (int limit = s.count[j]; i < limit && core[i] < end; i++) {
                 int k = core[i] - blockOffset;
                 long at = 2 * (b + k);
-                int prev = owner[k];
-                int first = prev == 0 ? 1 : 0;
-                owner[k] = first == 1 ? j + 1 : -Math.abs(prev);
-                short mine = t.get(FloatCodec.LE_SHORT, at);
-                short held = out.get(FloatCodec.LE_SHORT, at);
-                out.set(FloatCodec.LE_SHORT, at, first == 1 ? mine : held);
-                claimAt[contested] = k;
-                claimBy[contested] = j;
-                contested += 1 - first;
-                newlyContested += prev > 0 ? 1 : 0;
+                out.set(FloatCodec.LE_SHORT, at, t.get(FloatCodec.LE_SHORT, at));
+                mine[k >>> 6] |= 1L << k;
             }
-            stats[j] += i - s.blockStart[j];
+            stats[j] += i - first;
             s.cursor[j] = i;
         }
-        stats[n] += newlyContested;
-        float[] theta0 = s.theta0;
-        for (int c = 0; c < contested; c++) {
-            theta0[c] = baseElement(b + claimAt[c]);
+        if (n == 1) {
+            return;
         }
-        for (int c = 0; c < contested; c++) {
-            int k = claimAt[c];
-            int j = claimBy[c];
-            int holder = -owner[k] - 1;
-            long e = b + k;
-            boolean takes = Math.abs(bf16(tasks[j], e) - theta0[c]) > Math.abs(bf16(tasks[holder], e) - theta0[c]);
-            stats[takes ? holder : j]--;
-            owner[k] = takes ? -(j + 1) : owner[k];
-        }
-        for (int c = 0; c < contested; c++) {
-            int k = claimAt[c];
-            long at = 2 * (b + k);
-            out.set(FloatCodec.LE_SHORT, at, tasks[-owner[k] - 1].get(FloatCodec.LE_SHORT, at));
-        }
-        for (int j = 0; j < n; j++) {
-            int[] core = s.core[j];
-            for (int i = s.blockStart[j], to = s.cursor[j]; i < to; i++) {
-                owner[core[i] - blockOffset] = 0;
+        int[] contested = s.claimAt;
+        int count = 0;
+        for (int w = 0; w < words; w++) {
+            long once = marks[0][w];
+            long twice = 0;
+            for (int j = 1; j < n; j++) {
+                twice |= once & marks[j][w];
+                once |= marks[j][w];
             }
+            while (twice != 0) {
+                contested[count++] = (w << 6) + Long.numberOfTrailingZeros(twice);
+                twice &= twice - 1;
+            }
+        }
+        stats[n] += count;
+        float[] theta0 = s.theta0;
+        for (int c = 0; c < count; c++) {
+            theta0[c] = baseElement(b + contested[c]);
+        }
+        for (int c = 0; c < count; c++) {
+            int k = contested[c];
+            long e = b + k;
+            int owner = -1;
+            float best = 0;
+            for (int j = 0; j < n; j++) {
+                if ((marks[j][k >>> 6] & 1L << k) != 0) {
+                    float d = Math.abs(bf16(tasks[j], e) - theta0[c]);
+                    if (owner < 0 || d > best) {
+                        owner = j;
+                        best = d;
+                    }
+                    stats[j]--;
+                }
+            }
+            stats[owner]++;
+            out.set(FloatCodec.LE_SHORT, 2 * e, tasks[owner].get(FloatCodec.LE_SHORT, 2 * e));
         }
     }
 

@@ -59,8 +59,9 @@ final class FusionScheduler {
     }
 
     List<TensorFusion> run(List<TensorInfo> tensors, List<TensorSpec> specs, CheckpointWriter w) throws IOException {
-        int block = Math.min(TensorFuser.BLOCK, options.chunkElements());
-        scratch = ThreadLocal.withInitial(() -> new FusionScratch(n, block, TensorFuser.gramBlock(block)));
+        int block = Math.min(Math.max(TensorFuser.BLOCK, TensorFuser.PAIR_BLOCK), options.chunkElements());
+        int gramBlock = TensorFuser.gramBlock(Math.min(TensorFuser.BLOCK, options.chunkElements()));
+        scratch = ThreadLocal.withInitial(() -> new FusionScratch(n, block, gramBlock));
         AtomicInteger threadNo = new AtomicInteger();
         pool = new ThreadPoolExecutor(options.threads(), options.threads(), 0, TimeUnit.MILLISECONDS, new PriorityBlockingQueue<>(),
                 r -> {

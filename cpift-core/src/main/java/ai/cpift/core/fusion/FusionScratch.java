@@ -5,7 +5,8 @@ import java.lang.foreign.MemorySegment;
 /**
  * One worker thread's buffers, sized by the block, never by the tensor: N decoded blocks, the
  * output block, the double lanes of the Gram matrix and of the combination, and the transplant's
- * bookkeeping. For N = 3 about 300 KB, plus core index buffers that grow to at most a chunk.
+ * bookkeeping. For N = 3 and blocks of 16 K elements about 1 MB, plus core index buffers that grow
+ * to at most a chunk.
  */
 final class FusionScratch {
     final float[][] x;
@@ -25,8 +26,8 @@ final class FusionScratch {
     final int[][] core;
     final int[] count;
     final int[] cursor;
-    /** Per task, where its core indices of the current block start. */
-    final int[] blockStart;
+    /** Per task, a bitmap of its core elements in the current block ({@link CoreTransplant#applyBf16}). */
+    final long[][] marks;
     final int[] batch = new int[256];
     final BlockCodec.Bits bits;
 
@@ -51,7 +52,7 @@ final class FusionScratch {
         core = new int[n][64];
         count = new int[n];
         cursor = new int[n];
-        blockStart = new int[n];
+        marks = new long[n][(block + 63) >>> 6];
         bits = new BlockCodec.Bits(block);
     }
 }

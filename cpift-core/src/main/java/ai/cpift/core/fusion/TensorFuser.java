@@ -36,6 +36,12 @@ final class TensorFuser {
     static final int GRAM_BLOCK = 1024;
     /** The Gram block of BF16 tasks ({@link PairKernel}): 64 products per float accumulator before they go to double. */
     static final int PAIR_GRAM_BLOCK = 2048;
+    /**
+     * The output block of BF16 tasks into a BF16 output: merged, then transplanted in place. Measured
+     * on the bench data, the transplant costs about a third less per element in blocks of 8 to 32 K
+     * than of 4 K.
+     */
+    static final int PAIR_BLOCK = 16384;
 
     private final TensorInfo base;
     private final List<TensorInfo> infos;
@@ -86,6 +92,10 @@ final class TensorFuser {
 
     int block() {
         return Math.min(BLOCK, chunk);
+    }
+
+    int pairBlock() {
+        return Math.min(PAIR_BLOCK, chunk);
     }
 
     static int gramBlock(int block) {
@@ -175,8 +185,8 @@ final class TensorFuser {
         long[] stats = new long[n + 1];
         cores.startChunk(start, end, s);
         if (bf16Out) {
-            for (long b = start; b < end; b += block()) {
-                int len = (int) Math.min(block(), end - b);
+            for (long b = start; b < end; b += pairBlock()) {
+                int len = (int) Math.min(pairBlock(), end - b);
                 kernel.combine(segments, n, coef, b, len, out, s);
                 cores.applyBf16(b, len, (int) (b - start), segments, out, s, stats);
             }
