@@ -128,7 +128,7 @@ final class CoreTransplant {
 
     /**
      * {@link #apply} for a BF16 output of BF16 tasks, in place: the merged values of the block at
-     * {@code b} are already in {@code out}, and each core element gets its owner's BF16 bits,
+     * {@code b} are already in {@code out} from element {@code at} on, and each core element gets its owner's BF16 bits,
      * read from the task tensor. The owner is decided as in {@link #apply}, on the same float32
      * values; the tasks are finite (the Gram pass checked), and a finite BF16 value is its own
      * rounding, so the bits are what {@link #apply} followed by the encoding would write.
@@ -140,7 +140,7 @@ final class CoreTransplant {
      * taking an element only on a strictly larger |θi − θ0| gives. Per task, the elements
      * transplanted are its core elements less the contests it lost.
      */
-    void applyBf16(long b, int len, int blockOffset, MemorySegment[] tasks, MemorySegment out, FusionScratch s, long[] stats) {
+    void applyBf16(long b, int len, int blockOffset, MemorySegment[] tasks, MemorySegment out, long at, FusionScratch s, long[] stats) {
         int end = blockOffset + len;
         int words = (len + 63) >>> 6;
         long[][] marks = s.marks;
@@ -153,8 +153,7 @@ final class CoreTransplant {
             int first = i;
             for (int limit = s.count[j]; i < limit && core[i] < end; i++) {
                 int k = core[i] - blockOffset;
-                long at = 2 * (b + k);
-                out.set(FloatCodec.LE_SHORT, at, t.get(FloatCodec.LE_SHORT, at));
+                out.set(FloatCodec.LE_SHORT, 2 * (at + k), t.get(FloatCodec.LE_SHORT, 2 * (b + k)));
                 mine[k >>> 6] |= 1L << k;
             }
             stats[j] += i - first;
@@ -198,7 +197,7 @@ final class CoreTransplant {
                 }
             }
             stats[owner]++;
-            out.set(FloatCodec.LE_SHORT, 2 * e, tasks[owner].get(FloatCodec.LE_SHORT, 2 * e));
+            out.set(FloatCodec.LE_SHORT, 2 * (at + k), tasks[owner].get(FloatCodec.LE_SHORT, 2 * e));
         }
     }
 

@@ -78,11 +78,12 @@ final class FusionScheduler {
                 inFlight.acquireUninterruptibly();
                 TensorInfo t = tensors.get(i);
                 TensorSpec spec = specs.get(i);
-                // The writer's bookkeeping is single-threaded: take the output slice here, not in a worker.
-                MemorySegment out = w.tensor(t.name());
+                // The writer's bookkeeping is single-threaded: mark the tensor filled here, not in a worker.
+                // Its bytes are written with positional writes (TensorFuser.Output), not through this slice.
+                w.tensor(t.name());
                 CompletableFuture<TensorFusion> f = t.dtype().isFloating()
-                        ? fuse(i, fuser(t, spec, out))
-                        : CompletableFuture.supplyAsync(() -> copy(t, spec, out), at(i, 0));
+                        ? fuse(i, fuser(t, spec, (off, bytes) -> w.write(t.name(), off, bytes)))
+                        : CompletableFuture.supplyAsync(() -> copy(t, spec, w), at(i, 0));
                 int idx = i;
                 all.add(f.whenComplete((r, e) -> {
                     if (e != null) {
@@ -111,7 +112,7 @@ final class FusionScheduler {
         return Arrays.asList(results);
     }
 
-    private TensorFuser fuser(TensorInfo t, TensorSpec spec, MemorySegment out) throws IOException {
+    private TensorFuser fuser(TensorInfo t, TensorSpec spec, TensorFuser.Output out) throws IOException {
         List<TensorInfo> infos = new ArrayList<>();
         List<MemorySegment> data = new ArrayList<>();
         for (Checkpoint c : in.checkpoints) {
@@ -185,9 +186,13 @@ final class FusionScheduler {
                 Arrays.stream(sum, 0, n).boxed().toList(), sum[n]);
     }
 
-    private TensorFusion copy(TensorInfo t, TensorSpec spec, MemorySegment out) {
+    private TensorFusion copy(TensorInfo t, TensorSpec spec, CheckpointWriter w) {
         live();
-        MemorySegment.copy(in.base.data(t), 0, out, 0, t.byteLength());
+        try {
+            w.write(t.name(), 0, in.base.data(t));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         List<Long> zeros = java.util.Collections.nCopies(n, 0L);
         return new TensorFusion(t.name(), t.dtype(), spec.dtype(), t.numel(), false, List.of(), 0, zeros, zeros, 0);
     }

@@ -1,5 +1,6 @@
 package ai.cpift.core.fusion;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -28,6 +29,8 @@ final class FusionScratch {
     final int[] cursor;
     /** Per task, a bitmap of its core elements in the current block ({@link CoreTransplant#applyBf16}). */
     final long[][] marks;
+    /** One encoded output block, written to the file from here. */
+    final MemorySegment outBlock;
     final int[] batch = new int[256];
     final BlockCodec.Bits bits;
 
@@ -53,6 +56,8 @@ final class FusionScratch {
         count = new int[n];
         cursor = new int[n];
         marks = new long[n][(block + 63) >>> 6];
+        // the largest output dtype (F64) for the block; off-heap, so the file write needs no copy
+        outBlock = Arena.ofAuto().allocate(8L * block, 64);
         bits = new BlockCodec.Bits(block);
     }
 }

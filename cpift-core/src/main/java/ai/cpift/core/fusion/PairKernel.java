@@ -90,16 +90,16 @@ class PairKernel {
 
     /**
      * Writes the BF16 merge of elements [from, from+len) of the task tensors into elements
-     * [from, from+len) of {@code out}.
+     * [at, at+len) of {@code out}.
      *
      * @param c c_0..c_{n-1} of the merge
      */
-    void combine(MemorySegment[] tasks, int n, double[] c, long from, int len, MemorySegment out, FusionScratch s) {
+    void combine(MemorySegment[] tasks, int n, double[] c, long from, int len, MemorySegment out, long at, FusionScratch s) {
         for (int j = 0; j < n; j++) {
             BlockCodec.decode(true, DType.BF16, tasks[j], from, s.x[j], s.xView[j], len);
         }
         FusionKernels.combine(s.x, c, n, s.acc, s.o, len);
-        BlockCodec.encode(true, DType.BF16, s.o, s.oView, len, out, from, s.bits);
+        BlockCodec.encode(true, DType.BF16, s.o, s.oView, len, out, at, s.bits);
     }
 
     /** The fastest kernel this JVM offers: the Vector API one when jdk.incubator.vector is enabled and vectors are 512 bits. */

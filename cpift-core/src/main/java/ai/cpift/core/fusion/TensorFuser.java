@@ -4,6 +4,8 @@ import ai.cpift.core.safetensors.DType;
 import ai.cpift.core.safetensors.TensorInfo;
 import ai.cpift.core.tensor.FloatCodec;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,12 +27,22 @@ import java.util.Locale;
  *       {@link #GRAM_BLOCK}-element block), the lanes then in order. Chunks are summed in chunk
  *       order: the result does not depend on the thread count.</li>
  *   <li>{@link #write}: the chunk of the output, Σ_j c_j θ_j in double rounded once to float32,
- *       the core elements overwritten ({@link CoreTransplant}), encoded into the output dtype.
- *       BF16 tasks into a BF16 output go straight from the mapped tasks to the mapped output
- *       ({@link PairKernel#combine}, then {@link CoreTransplant#applyBf16} in place).</li>
+ *       the core elements overwritten ({@link CoreTransplant}), encoded into the output dtype,
+ *       block by block into a buffer that is then written to the output file at its offset
+ *       ({@link Output}). BF16 tasks into a BF16 output go straight from the mapped tasks into the
+ *       buffer ({@link PairKernel#combine}, then {@link CoreTransplant#applyBf16} in place).</li>
  * </ol>
+ * The output is written with positional writes of filled buffers rather than through a mapping
+ * of the new file: a store to a page of a new mapped file first faults it in and zero-fills it,
+ * a cost (the kernel's memset, and the hypervisor's where the VM's memory has been handed back)
+ * that a write of a whole buffer does not pay.
  */
 final class TensorFuser {
+    /** Where a tensor's output bytes go: positional writes at byte offsets of the tensor, from several threads at once. */
+    interface Output {
+        void write(long offset, MemorySegment bytes) throws IOException;
+    }
+
     static final int BLOCK = 4096;
     /** The Gram pass walks smaller blocks: its N(N+1)/2 double lanes then stay in the L1 cache. */
     static final int GRAM_BLOCK = 1024;
@@ -50,7 +62,7 @@ final class TensorFuser {
     private final List<String> taskNames;
     private final CoreTransplant cores;
     private final DType outDtype;
-    private final MemorySegment out;
+    private final Output out;
     private final int chunk;
     private final int n;
     private final boolean pairs;
@@ -60,7 +72,7 @@ final class TensorFuser {
     private final boolean bf16Out;
 
     TensorFuser(TensorInfo base, List<TensorInfo> infos, List<MemorySegment> data, List<Path> checkpoints, List<String> taskNames,
-                CoreTransplant cores, DType outDtype, MemorySegment out, int chunk, PairKernel kernel) {
+                CoreTransplant cores, DType outDtype, Output out, int chunk, PairKernel kernel) {
         this.base = base;
         this.infos = infos;
         this.data = data;
@@ -187,8 +199,9 @@ final class TensorFuser {
         if (bf16Out) {
             for (long b = start; b < end; b += pairBlock()) {
                 int len = (int) Math.min(pairBlock(), end - b);
-                kernel.combine(segments, n, coef, b, len, out, s);
-                cores.applyBf16(b, len, (int) (b - start), segments, out, s, stats);
+                kernel.combine(segments, n, coef, b, len, s.outBlock, 0, s);
+                cores.applyBf16(b, len, (int) (b - start), segments, s.outBlock, 0, s, stats);
+                put(b, len, s);
             }
             return stats;
         }
@@ -197,9 +210,20 @@ final class TensorFuser {
             decode(b, len, s);
             FusionKernels.combine(s.x, coef, n, s.acc, s.o, len);
             cores.apply(b, len, (int) (b - start), s, stats);
-            BlockCodec.encode(pairs, outDtype, s.o, s.oView, len, out, b, s.bits);
+            BlockCodec.encode(pairs, outDtype, s.o, s.oView, len, s.outBlock, 0, s.bits);
+            put(b, len, s);
         }
         return stats;
+    }
+
+    /** Writes the encoded block of elements [b, b+len) from {@code s.outBlock} into the output tensor. */
+    private void put(long b, int len, FusionScratch s) {
+        long size = outDtype.byteSize();
+        try {
+            out.write(b * size, s.outBlock.asSlice(0, len * size));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private void decode(long b, int len, FusionScratch s) {

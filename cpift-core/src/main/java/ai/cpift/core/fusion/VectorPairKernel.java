@@ -155,7 +155,7 @@ final class VectorPairKernel extends PairKernel {
      * (which C2 vectorises): one loop doing both is too large for C2 to inline the Vector API calls.
      */
     @Override
-    void combine(MemorySegment[] tasks, int n, double[] c, long from, int len, MemorySegment out, FusionScratch s) {
+    void combine(MemorySegment[] tasks, int n, double[] c, long from, int len, MemorySegment out, long at, FusionScratch s) {
         int h = len >> 1;
         int full = h & -I8.length();
         long base = 2 * from;
@@ -184,7 +184,7 @@ final class VectorPairKernel extends PairKernel {
             }
             o[BlockCodec.position(true, k, len)] = (float) sum;
         }
-        BlockCodec.encode(true, DType.BF16, o, s.oView, len, out, from, s.bits);
+        BlockCodec.encode(true, DType.BF16, o, s.oView, len, out, at, s.bits);
     }
 
     private static void combine3(MemorySegment a, MemorySegment b, MemorySegment c, double ca, double cb, double cc, long base,

@@ -121,7 +121,7 @@ class PairKernelTest {
                                 }
                             }
                             MemorySegment out = arena.allocate(2 * 2200L);
-                            kernel.combine(t, n, c, from, len, out, new FusionScratch(n, 4096, 1024));
+                            kernel.combine(t, n, c, from, len, out, from, new FusionScratch(n, 4096, 1024));
                             for (long e = from; e < from + len; e++) {
                                 assertEquals(referenceMerge(t, n, c, e), out.get(FloatCodec.LE_SHORT, 2 * e), where + " element " + e);
                             }
@@ -149,7 +149,7 @@ class PairKernelTest {
             }
             for (PairKernel kernel : kernels()) {
                 MemorySegment out = arena.allocate(2L * len);
-                kernel.combine(t, 2, c, 0, len, out, new FusionScratch(2, 4096, 1024));
+                kernel.combine(t, 2, c, 0, len, out, 0, new FusionScratch(2, 4096, 1024));
                 for (int i = 0; i < len; i++) {
                     float sum = (float) ((double) at(t[0], i) + at(t[1], i));
                     assertEquals(FloatCodec.floatToBf16(sum), out.get(FloatCodec.LE_SHORT, 2L * i),
@@ -183,8 +183,8 @@ class PairKernelTest {
             MemorySegment b = arena.allocate(2 * 40_000L);
             for (long from = 0; from < 40_000; from += 4096) {
                 int len = (int) Math.min(4096, 40_000 - from);
-                PairKernel.scalar().combine(t, n, c, from, len, a, new FusionScratch(n, 4096, 1024));
-                vector.combine(t, n, c, from, len, b, new FusionScratch(n, 4096, 1024));
+                PairKernel.scalar().combine(t, n, c, from, len, a, from, new FusionScratch(n, 4096, 1024));
+                vector.combine(t, n, c, from, len, b, from, new FusionScratch(n, 4096, 1024));
             }
             assertEquals(-1, a.mismatch(b));
         }
