@@ -97,7 +97,7 @@ final class BlockCodec {
             FloatCodec.encode(dtype, nat, 0, len, dst, elem);
             return;
         }
-        // Stored straight into the output through a slice of exactly the pairs written, which C2
+        // Stored straight into the destination through a slice of exactly the pairs written, which C2
         // vectorises (a packed int[] copied over afterwards costs a pass more).
         MemorySegment d = dst.asSlice(elem * 2, 4L * h);
         for (int i = 0; i < h; i++) {

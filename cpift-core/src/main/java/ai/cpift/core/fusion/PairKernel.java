@@ -6,7 +6,7 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * The kernels of fusion when every task tensor is BF16, the common case: the Gram matrix of one
- * block, and the merged output of one block written straight into a BF16 output tensor. This
+ * block, and the merged output of one block encoded as BF16 into an output buffer. This
  * class is the scalar implementation; {@link #best()} gives the Vector API one
  * ({@code VectorPairKernel}) when {@code jdk.incubator.vector} is enabled and the CPU has 512-bit
  * vectors. Both give bit-identical results, because both follow the same arithmetic, spelled out

@@ -68,7 +68,7 @@ final class TensorFuser {
     private final boolean pairs;
     private final MemorySegment[] segments;
     private final PairKernel kernel;
-    /** BF16 tasks into a BF16 output: merged straight from the mapped tasks into the output by {@link #kernel}. */
+    /** BF16 tasks into a BF16 output: merged straight from the mapped tasks into the output block by {@link #kernel}. */
     private final boolean bf16Out;
 
     TensorFuser(TensorInfo base, List<TensorInfo> infos, List<MemorySegment> data, List<Path> checkpoints, List<String> taskNames,
