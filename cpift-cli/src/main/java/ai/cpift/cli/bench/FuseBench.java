@@ -6,11 +6,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,14 +21,16 @@ import java.util.concurrent.Callable;
  * (about 5 GB in a temporary folder, deleted at the end), then runs the measured part in a child
  * JVM limited to {@value #HEAP} of heap, the target's memory bound, so the limit holds by
  * construction. There the JIT is warmed on a small model, then raw IO (read the four inputs, write
- * an output of the fusion's size through the same mapped writer) and fusion alternate
+ * an output of the fusion's size through the same writer, once copied into its mapping and once
+ * with positional writes as fusion writes, the faster of the two counting) and fusion alternate
  * {@code --repeats} times. Figure: bytes of input plus output per second, the best round of each;
  * target: fusion at least {@value #TARGET} of raw IO.
  */
 @Command(name = "fuse", mixinStandardHelpOptions = true,
         description = "Fusion throughput (bytes of input+output per second) against raw IO on the same 0.5 B bf16 inputs.")
 public final class FuseBench implements Callable<Integer> {
-    static final String HEAP = "-Xmx512m";
+    static final String HEAP_SIZE = "512m";
+    static final String HEAP = "-Xmx" + HEAP_SIZE;
     static final double TARGET = 0.50;
 
     @Option(names = "--json", description = "Print the result as one JSON object, the last line of standard output.")
@@ -72,13 +71,16 @@ public final class FuseBench implements Callable<Integer> {
             double[] fuse = seconds(r.get("fuse_seconds"));
             double bytes = r.get("input_bytes").asDouble() + r.get("output_bytes").asDouble();
             Map<String, Object> extra = new LinkedHashMap<>();
-            extra.put("statistic", "best of " + repeats + " rounds for each, a round being raw IO then fusion in one JVM");
+            extra.put("statistic", "best of " + repeats + " rounds for each, a round being raw IO (output copied into the"
+                    + " writer's mapping, then written with positional writes; the faster counts) then fusion in one JVM");
             extra.put("note", "fusion reads each task tensor twice (Gram pass, then output pass) and the base only where"
                     + " cores conflict; raw IO reads every input once; both count base + tasks + output bytes");
             extra.put("parameters_per_model", big.parameters());
             extra.put("input_bytes", r.get("input_bytes").asLong());
             extra.put("output_bytes", r.get("output_bytes").asLong());
             extra.put("raw_io_seconds", Arrays.stream(raw).boxed().toList());
+            extra.put("raw_io_mapped_seconds", Arrays.stream(seconds(r.get("raw_mapped_seconds"))).boxed().toList());
+            extra.put("raw_io_writes_seconds", Arrays.stream(seconds(r.get("raw_writes_seconds"))).boxed().toList());
             extra.put("fusion_seconds", Arrays.stream(fuse).boxed().toList());
             extra.put("raw_io_cpu_seconds", Arrays.stream(seconds(r.get("raw_cpu_seconds"))).boxed().toList());
             extra.put("fusion_cpu_seconds", Arrays.stream(seconds(r.get("fuse_cpu_seconds"))).boxed().toList());
@@ -106,19 +108,13 @@ public final class FuseBench implements Callable<Integer> {
 
     /** Runs the measured part under the target's heap limit; its standard error passes through, its last output line is the result. */
     private JsonNode child(Path dir) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), HEAP,
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), "ai.cpift.cli.Cpift",
-                "bench", "fuse-measure", "--data", dir.resolve("data").toString(), "--warm", dir.resolve("warm").toString(),
-                "--threads", Integer.toString(threads), "--repeats", Integer.toString(repeats)));
-        FuseBenchChild.log("measuring in a child JVM: %s", String.join(" ", cmd));
-        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        String out;
-        try (InputStream in = p.getInputStream()) {
-            out = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
-        }
-        int rc = p.waitFor();
-        if (rc != 0 || out.isEmpty()) {
-            throw new IOException("the measuring JVM exited with code " + rc + (rc == 1 ? " (see its error above)" : "")
+        List<String> args = List.of("bench", "fuse-measure", "--data", dir.resolve("data").toString(), "--warm",
+                dir.resolve("warm").toString(), "--threads", Integer.toString(threads), "--repeats", Integer.toString(repeats));
+        FuseBenchChild.log("measuring in a child JVM: %s", String.join(" ", ChildJvm.command(HEAP_SIZE, List.of(), args)));
+        ChildJvm.Result r = ChildJvm.capture(HEAP_SIZE, args);
+        String out = r.stdout().strip();
+        if (r.exitCode() != 0 || out.isEmpty()) {
+            throw new IOException("the measuring JVM exited with code " + r.exitCode() + (r.exitCode() == 1 ? " (see its error above)" : "")
                     + "; if it ran out of memory under " + HEAP + ", fusion is not bounded in memory: that is a bug");
         }
         String[] lines = out.split("\n");

@@ -19,8 +19,9 @@ import java.util.concurrent.Future;
 /**
  * The raw IO limit of a fusion: the same checkpoints opened the same way, every byte of the task
  * checkpoints read, and an output folder of the fusion's layout written through the same
- * memory-mapped {@link CheckpointWriter} by copying the base's bytes, in pieces spread over the
- * same number of threads. Nothing is computed, so no fusion can be faster.
+ * {@link CheckpointWriter} by copying the base's bytes, in pieces spread over the same number of
+ * threads, either into the writer's mapping or with positional writes as fusion does
+ * ({@link Mode}). Nothing is computed, so no fusion can be faster.
  */
 final class RawIo {
     private static final long PIECE = 8L << 20;
@@ -28,8 +29,16 @@ final class RawIo {
     private RawIo() {
     }
 
+    /** How the output is written: both are measured, and the limit is the faster. */
+    enum Mode {
+        /** Copied into the writer's mapping of the new file. */
+        MAPPED,
+        /** Written with positional writes from the base's mapping ({@link CheckpointWriter#write}), as fusion writes. */
+        WRITES
+    }
+
     /** @return a checksum of what was read, so the reads cannot be optimised away */
-    static long run(Path base, List<Path> tasks, Path out, int threads) throws IOException, InterruptedException {
+    static long run(Path base, List<Path> tasks, Path out, int threads, Mode mode) throws IOException, InterruptedException {
         List<Checkpoint> open = new ArrayList<>();
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
@@ -53,7 +62,11 @@ final class RawIo {
                             for (MemorySegment r : reads) {
                                 sum += xor(r.asSlice(o, len));
                             }
-                            MemorySegment.copy(from, o, to, o, len);
+                            if (mode == Mode.WRITES) {
+                                w.write(t.name(), o, from.asSlice(o, len));
+                            } else {
+                                MemorySegment.copy(from, o, to, o, len);
+                            }
                             return sum;
                         });
                     }

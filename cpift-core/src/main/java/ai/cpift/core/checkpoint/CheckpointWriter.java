@@ -125,6 +125,11 @@ public final class CheckpointWriter implements AutoCloseable {
         return writer(name).tensor(name);
     }
 
+    /** Writes bytes into a tensor at a byte offset with positional writes ({@link SafetensorsWriter#write}). */
+    public void write(String name, long offset, MemorySegment bytes) throws IOException {
+        writer(name).write(name, offset, bytes);
+    }
+
     public void writeFloats(String name, float[] values) {
         writer(name).writeFloats(name, values);
     }

@@ -30,10 +30,12 @@ import java.util.Optional;
  * tie order.
  *
  * <h2>Streaming</h2>
- * Tensors are read from the memory-mapped checkpoints and written into the output's mapped
- * shards in place, chunk by chunk, by {@code threads} workers; nothing on the heap grows with the
- * model or tensor size. Each floating tensor takes two passes: the Gram matrix of the N task
+ * Tensors are read from the memory-mapped checkpoints and written into the output's shards at
+ * their offsets, block by block (positional writes of a filled buffer), by {@code threads}
+ * workers; nothing on the heap grows with the model or tensor size. Each floating tensor takes two passes: the Gram matrix of the N task
  * tensors (from which {@link Slerp#mergeCoefficients} gives m = Σ_j c_j θ_j), then the output.
+ * BF16 tasks take SIMD kernels ({@link PairKernel}: the Vector API where
+ * {@code jdk.incubator.vector} is enabled, bit-identical scalar loops otherwise).
  * NaN or infinity in a task tensor shows in its sum of squares in the first pass and stops the
  * fusion with the element named; the output folder only appears, atomically, when every tensor
  * is written.
@@ -55,6 +57,12 @@ public final class CoreFusion {
      */
     public static FusionReport fuse(Path base, List<FusionTask> tasks, Path out, FusionOptions options, FusionProgress progress)
             throws IOException {
+        return fuse(base, tasks, out, options, progress, PairKernel.best());
+    }
+
+    /** {@link #fuse} with the given BF16 kernel: tests run both. */
+    static FusionReport fuse(Path base, List<FusionTask> tasks, Path out, FusionOptions options, FusionProgress progress,
+                             PairKernel kernel) throws IOException {
         long t0 = System.nanoTime();
         try (FusionInputs in = FusionInputs.open(base, tasks, options)) {
             List<TensorInfo> tensors = in.base.tensors();
@@ -64,7 +72,7 @@ public final class CoreFusion {
             }
             List<TensorFusion> report;
             try (CheckpointWriter w = CheckpointWriter.create(out, specs, options.maxShardBytes())) {
-                report = new FusionScheduler(in, options, progress).run(tensors, specs, w);
+                report = new FusionScheduler(in, options, progress, kernel).run(tensors, specs, w);
                 Optional<ObjectNode> config = in.base.config().map(c -> options.outputDtype().isPresent()
                         ? withDtype(c.raw(), options.outputDtype().get()) : c.raw());
                 if (config.isPresent()) {

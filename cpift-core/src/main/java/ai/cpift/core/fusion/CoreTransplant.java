@@ -126,6 +126,85 @@ final class CoreTransplant {
         }
     }
 
+    /**
+     * {@link #apply} for a BF16 output of BF16 tasks, in place: the merged values of the block at
+     * {@code b} are already in {@code out} from element {@code at} on, and each core element gets its owner's BF16 bits,
+     * read from the task tensor. The owner is decided as in {@link #apply}, on the same float32
+     * values; the tasks are finite (the Gram pass checked), and a finite BF16 value is its own
+     * rounding, so the bits are what {@link #apply} followed by the encoding would write.
+     *
+     * <p>First every task copies its core elements, in task order, and marks them in a bitmap of
+     * the block; an element held by one core is then done. The elements held by two or more (the
+     * bitmaps give them by word operations) are then decided: the owner is the first task, in the
+     * given order, with the largest |θi − θ0|, which is what visiting the tasks in order and
+     * taking an element only on a strictly larger |θi − θ0| gives. Per task, the elements
+     * transplanted are its core elements less the contests it lost.
+     */
+    void applyBf16(long b, int len, int blockOffset, MemorySegment[] tasks, MemorySegment out, long at, FusionScratch s, long[] stats) {
+        int end = blockOffset + len;
+        int words = (len + 63) >>> 6;
+        long[][] marks = s.marks;
+        for (int j = 0; j < n; j++) {
+            long[] mine = marks[j];
+            Arrays.fill(mine, 0, words, 0L);
+            int[] core = s.core[j];
+            MemorySegment t = tasks[j];
+            int i = s.cursor[j];
+            int first = i;
+            for (int limit = s.count[j]; i < limit && core[i] < end; i++) {
+                int k = core[i] - blockOffset;
+                out.set(FloatCodec.LE_SHORT, 2 * (at + k), t.get(FloatCodec.LE_SHORT, 2 * (b + k)));
+                mine[k >>> 6] |= 1L << k;
+            }
+            stats[j] += i - first;
+            s.cursor[j] = i;
+        }
+        if (n == 1) {
+            return;
+        }
+        int[] contested = s.claimAt;
+        int count = 0;
+        for (int w = 0; w < words; w++) {
+            long once = marks[0][w];
+            long twice = 0;
+            for (int j = 1; j < n; j++) {
+                twice |= once & marks[j][w];
+                once |= marks[j][w];
+            }
+            while (twice != 0) {
+                contested[count++] = (w << 6) + Long.numberOfTrailingZeros(twice);
+                twice &= twice - 1;
+            }
+        }
+        stats[n] += count;
+        float[] theta0 = s.theta0;
+        for (int c = 0; c < count; c++) {
+            theta0[c] = baseElement(b + contested[c]);
+        }
+        for (int c = 0; c < count; c++) {
+            int k = contested[c];
+            long e = b + k;
+            int owner = -1;
+            float best = 0;
+            for (int j = 0; j < n; j++) {
+                if ((marks[j][k >>> 6] & 1L << k) != 0) {
+                    float d = Math.abs(bf16(tasks[j], e) - theta0[c]);
+                    if (owner < 0 || d > best) {
+                        owner = j;
+                        best = d;
+                    }
+                    stats[j]--;
+                }
+            }
+            stats[owner]++;
+            out.set(FloatCodec.LE_SHORT, 2 * (at + k), tasks[owner].get(FloatCodec.LE_SHORT, 2 * e));
+        }
+    }
+
+    private static float bf16(MemorySegment s, long e) {
+        return Float.intBitsToFloat(s.get(FloatCodec.LE_SHORT, 2 * e) << 16);
+    }
+
     /** One element of θ0 as float32, read in place (contested elements are few and scattered). */
     private float baseElement(long e) {
         return switch (base.dtype()) {

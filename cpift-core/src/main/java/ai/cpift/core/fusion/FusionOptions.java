@@ -18,7 +18,8 @@ import java.util.Optional;
  * @param maxShardBytes shard cap of the output folder; default Hugging Face's 5 GB
  * @param chunkElements elements per unit of parallel work and per streamed chunk. Default 2^20: a chunk
  *                      of work large enough to amortise scheduling, while the per-thread buffers stay
- *                      a few tens of KB whatever the tensor size (they hold one 4096-element block)
+ *                      about a megabyte for three tasks whatever the tensor size (they hold one block
+ *                      of at most 16 K elements)
  * @param verifyDigests check that each mask was computed from these checkpoints: the SHA-256 of the base and
  *                      of each task checkpoint against the mask header. Off by default: it reads every
  *                      weight byte once more

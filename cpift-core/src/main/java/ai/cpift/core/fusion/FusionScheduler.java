@@ -39,6 +39,7 @@ final class FusionScheduler {
     private final FusionInputs in;
     private final FusionOptions options;
     private final FusionProgress progress;
+    private final PairKernel kernel;
     private final int n;
     private final double[] weights;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -48,8 +49,9 @@ final class FusionScheduler {
     private int tensorsDone;
     private long bytesDone;
 
-    FusionScheduler(FusionInputs in, FusionOptions options, FusionProgress progress) {
+    FusionScheduler(FusionInputs in, FusionOptions options, FusionProgress progress, PairKernel kernel) {
         this.in = in;
+        this.kernel = kernel;
         this.options = options;
         this.progress = progress;
         this.n = in.tasks.size();
@@ -57,8 +59,9 @@ final class FusionScheduler {
     }
 
     List<TensorFusion> run(List<TensorInfo> tensors, List<TensorSpec> specs, CheckpointWriter w) throws IOException {
-        int block = Math.min(TensorFuser.BLOCK, options.chunkElements());
-        scratch = ThreadLocal.withInitial(() -> new FusionScratch(n, block, TensorFuser.gramBlock(block)));
+        int block = Math.min(Math.max(TensorFuser.BLOCK, TensorFuser.PAIR_BLOCK), options.chunkElements());
+        int gramBlock = TensorFuser.gramBlock(Math.min(TensorFuser.BLOCK, options.chunkElements()));
+        scratch = ThreadLocal.withInitial(() -> new FusionScratch(n, block, gramBlock));
         AtomicInteger threadNo = new AtomicInteger();
         pool = new ThreadPoolExecutor(options.threads(), options.threads(), 0, TimeUnit.MILLISECONDS, new PriorityBlockingQueue<>(),
                 r -> {
@@ -75,11 +78,12 @@ final class FusionScheduler {
                 inFlight.acquireUninterruptibly();
                 TensorInfo t = tensors.get(i);
                 TensorSpec spec = specs.get(i);
-                // The writer's bookkeeping is single-threaded: take the output slice here, not in a worker.
-                MemorySegment out = w.tensor(t.name());
+                // The writer's bookkeeping is single-threaded: mark the tensor filled here, not in a worker.
+                // Its bytes are written with positional writes (TensorFuser.Output), not through this slice.
+                w.tensor(t.name());
                 CompletableFuture<TensorFusion> f = t.dtype().isFloating()
-                        ? fuse(i, fuser(t, spec, out))
-                        : CompletableFuture.supplyAsync(() -> copy(t, spec, out), at(i, 0));
+                        ? fuse(i, fuser(t, spec, (off, bytes) -> w.write(t.name(), off, bytes)))
+                        : CompletableFuture.supplyAsync(() -> copy(t, spec, w), at(i, 0));
                 int idx = i;
                 all.add(f.whenComplete((r, e) -> {
                     if (e != null) {
@@ -108,7 +112,7 @@ final class FusionScheduler {
         return Arrays.asList(results);
     }
 
-    private TensorFuser fuser(TensorInfo t, TensorSpec spec, MemorySegment out) throws IOException {
+    private TensorFuser fuser(TensorInfo t, TensorSpec spec, TensorFuser.Output out) throws IOException {
         List<TensorInfo> infos = new ArrayList<>();
         List<MemorySegment> data = new ArrayList<>();
         for (Checkpoint c : in.checkpoints) {
@@ -119,7 +123,7 @@ final class FusionScheduler {
         CoreTransplant cores = new CoreTransplant(t, in.base.data(t), in.masks.stream().map(m -> m.bitmap(t.name())).toList(),
                 TensorFuser.pairsLayout(infos));
         return new TensorFuser(t, infos, data, in.checkpoints.stream().map(Checkpoint::path).toList(),
-                in.tasks.stream().map(FusionTask::name).toList(), cores, spec.dtype(), out, options.chunkElements());
+                in.tasks.stream().map(FusionTask::name).toList(), cores, spec.dtype(), out, options.chunkElements(), kernel);
     }
 
     /** The Gram chunks in parallel, then, from their sum, the SLERP coefficients and the output chunks in parallel. */
@@ -182,9 +186,13 @@ final class FusionScheduler {
                 Arrays.stream(sum, 0, n).boxed().toList(), sum[n]);
     }
 
-    private TensorFusion copy(TensorInfo t, TensorSpec spec, MemorySegment out) {
+    private TensorFusion copy(TensorInfo t, TensorSpec spec, CheckpointWriter w) {
         live();
-        MemorySegment.copy(in.base.data(t), 0, out, 0, t.byteLength());
+        try {
+            w.write(t.name(), 0, in.base.data(t));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         List<Long> zeros = java.util.Collections.nCopies(n, 0L);
         return new TensorFusion(t.name(), t.dtype(), spec.dtype(), t.numel(), false, List.of(), 0, zeros, zeros, 0);
     }

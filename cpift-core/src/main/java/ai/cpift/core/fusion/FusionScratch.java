@@ -1,11 +1,13 @@
 package ai.cpift.core.fusion;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 /**
  * One worker thread's buffers, sized by the block, never by the tensor: N decoded blocks, the
  * output block, the double lanes of the Gram matrix and of the combination, and the transplant's
- * bookkeeping. For N = 3 about 300 KB, plus core index buffers that grow to at most a chunk.
+ * bookkeeping. For N = 3 and blocks of 16 K elements about 1 MB, plus core index buffers that grow
+ * to at most a chunk.
  */
 final class FusionScratch {
     final float[][] x;
@@ -14,6 +16,9 @@ final class FusionScratch {
     final MemorySegment oView;
     final double[] acc;
     final double[][] lanes;
+    /** {@link PairKernel}'s Gram accumulators: float32 within a block, double across blocks. */
+    final float[][] facc;
+    final double[][] dacc;
     final int[] owner;
     final int[] touched;
     final int[] claimAt;
@@ -22,6 +27,10 @@ final class FusionScratch {
     final int[][] core;
     final int[] count;
     final int[] cursor;
+    /** Per task, a bitmap of its core elements in the current block ({@link CoreTransplant#applyBf16}). */
+    final long[][] marks;
+    /** One encoded output block, written to the file from here. */
+    final MemorySegment outBlock;
     final int[] batch = new int[256];
     final BlockCodec.Bits bits;
 
@@ -35,6 +44,8 @@ final class FusionScratch {
         oView = MemorySegment.ofArray(o);
         acc = new double[block];
         lanes = new double[n * (n + 1) / 2][gramBlock];
+        facc = new float[lanes.length][PairKernel.ACCUMULATORS];
+        dacc = new double[lanes.length][PairKernel.ACCUMULATORS];
         owner = new int[block];
         touched = new int[block];
         // at most N−1 contested claims per element of the block
@@ -44,6 +55,9 @@ final class FusionScratch {
         core = new int[n][64];
         count = new int[n];
         cursor = new int[n];
+        marks = new long[n][(block + 63) >>> 6];
+        // the largest output dtype (F64) for the block; off-heap, so the file write needs no copy
+        outBlock = Arena.ofAuto().allocate(8L * block, 64);
         bits = new BlockCodec.Bits(block);
     }
 }

@@ -30,16 +30,19 @@ public final class SafetensorsWriter implements AutoCloseable {
     private final long dataStart;
     private final Arena arena;
     private final MemorySegment mapped;
+    private final FileChannel channel;
     private final Set<String> filled = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private boolean done;
 
-    private SafetensorsWriter(Path target, Path temp, Map<String, TensorInfo> layout, long dataStart, Arena arena, MemorySegment mapped) {
+    private SafetensorsWriter(Path target, Path temp, Map<String, TensorInfo> layout, long dataStart, Arena arena, MemorySegment mapped,
+                              FileChannel channel) {
         this.target = target;
         this.temp = temp;
         this.layout = layout;
         this.dataStart = dataStart;
         this.arena = arena;
         this.mapped = mapped;
+        this.channel = channel;
     }
 
     /** Lays out the tensors back to back in the given order and opens the file for filling. */
@@ -62,11 +65,16 @@ public final class SafetensorsWriter implements AutoCloseable {
             raf.setLength(size);
         }
         Arena arena = Arena.ofShared();
-        try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+        FileChannel ch = null;
+        try {
+            ch = FileChannel.open(temp, StandardOpenOption.READ, StandardOpenOption.WRITE);
             MemorySegment seg = ch.map(FileChannel.MapMode.READ_WRITE, 0, size, arena);
             MemorySegment.copy(MemorySegment.ofArray(header), 0, seg, 0, header.length);
-            return new SafetensorsWriter(target, temp, layout, header.length, arena, seg);
+            return new SafetensorsWriter(target, temp, layout, header.length, arena, seg, ch);
         } catch (IOException | RuntimeException e) {
+            if (ch != null) {
+                ch.close();
+            }
             arena.close();
             Files.deleteIfExists(temp);
             throw e;
@@ -90,6 +98,26 @@ public final class SafetensorsWriter implements AutoCloseable {
         TensorInfo t = info(name);
         filled.add(name);
         return mapped.asSlice(dataStart + t.begin(), t.byteLength());
+    }
+
+    /**
+     * Writes {@code bytes} into tensor {@code name} from byte {@code offset} on, with positional
+     * writes to the file rather than through the mapping: the kernel copies them into the page
+     * cache, so no page of the mapping is faulted in and zero-filled first. Safe to call from
+     * several threads at once, on disjoint ranges. Does not mark the tensor as filled
+     * ({@link #tensor} does).
+     */
+    public void write(String name, long offset, MemorySegment bytes) throws IOException {
+        TensorInfo t = info(name);
+        if (offset < 0 || offset > t.byteLength() - bytes.byteSize()) {
+            throw new IndexOutOfBoundsException("bytes [" + offset + ", " + (offset + bytes.byteSize()) + ") of tensor '" + name
+                    + "', which has " + t.byteLength());
+        }
+        java.nio.ByteBuffer b = bytes.asByteBuffer();
+        long position = dataStart + t.begin() + offset;
+        while (b.hasRemaining()) {
+            position += channel.write(b, position);
+        }
     }
 
     /** Writes a whole tensor from float32 values, rounding to the tensor's dtype. */
@@ -120,6 +148,7 @@ public final class SafetensorsWriter implements AutoCloseable {
             throw new IllegalStateException("tensors never written to " + target + ": " + missing);
         }
         done = true;
+        channel.close();
         arena.close();
         Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
@@ -129,6 +158,7 @@ public final class SafetensorsWriter implements AutoCloseable {
     public void close() throws IOException {
         if (!done) {
             done = true;
+            channel.close();
             arena.close();
             Files.deleteIfExists(temp);
         }

@@ -6,6 +6,9 @@ import ai.cpift.core.checkpoint.ShardIndex;
 import ai.cpift.core.safetensors.DType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
@@ -16,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -74,12 +78,26 @@ class CoreFusionTest {
         return tasks;
     }
 
-    @Test
-    void transplantsCoresAndResolvesConflictsOnTheHandWorkedExample() throws Exception {
-        List<FusionTask> tasks = handWorked(DType.F32, Long.MAX_VALUE);
+    /**
+     * Every value of the hand-worked example is exact in BF16, so it runs in F32 and in BF16 through
+     * both BF16 kernels (the scalar one, and the Vector API one where this JVM has it).
+     */
+    static Stream<Arguments> dtypesAndKernels() {
+        return Stream.of(Arguments.of(DType.F32, "best"), Arguments.of(DType.BF16, "scalar"), Arguments.of(DType.BF16, "best"));
+    }
+
+    static FusionReport fuse(Path base, List<FusionTask> tasks, Path out, FusionOptions o, FusionProgress p, String kernel)
+            throws Exception {
+        return CoreFusion.fuse(base, tasks, out, o, p, kernel.equals("scalar") ? PairKernel.scalar() : PairKernel.best());
+    }
+
+    @ParameterizedTest
+    @MethodSource("dtypesAndKernels")
+    void transplantsCoresAndResolvesConflictsOnTheHandWorkedExample(DType dtype, String kernel) throws Exception {
+        List<FusionTask> tasks = handWorked(dtype, Long.MAX_VALUE);
         List<int[]> progress = new ArrayList<>();
-        FusionReport r = CoreFusion.fuse(dir.resolve("base"), tasks, dir.resolve("out"), FusionOptions.defaults(),
-                (td, tt, bd, bt) -> progress.add(new int[]{td, tt, (int) bd, (int) bt}));
+        FusionReport r = fuse(dir.resolve("base"), tasks, dir.resolve("out"), FusionOptions.defaults(),
+                (td, tt, bd, bt) -> progress.add(new int[]{td, tt, (int) bd, (int) bt}), kernel);
         Path out = dir.resolve("out");
         assertArrayEquals(new float[]{1, 2, -2.75f, 1, 6, -8}, TinyModel.read(out, "w"));
         assertArrayEquals(times(BIAS, 2.75f), TinyModel.read(out, "b"));
@@ -101,17 +119,19 @@ class CoreFusionTest {
         assertEquals(List.of("t1", "t2", "t3"), r.tasks());
         int[] last = progress.getLast();
         assertEquals(3, progress.size());
-        assertArrayEquals(new int[]{3, 3, 6 * 4 + 4 * 4 + 3 * 8, 6 * 4 + 4 * 4 + 3 * 8}, last);
+        int bytes = (int) dtype.byteSize();
+        assertArrayEquals(new int[]{3, 3, 6 * bytes + 4 * bytes + 3 * 8, 6 * bytes + 4 * bytes + 3 * 8}, last);
         assertEquals("{\"tiny\":true}", Files.readString(out.resolve("tokenizer.json")));
         assertEquals("bfloat16", ModelConfig.read(out.resolve("config.json")).torchDtype());
     }
 
-    @Test
-    void theTaskOrderDecidesTies() throws Exception {
+    @ParameterizedTest
+    @MethodSource("dtypesAndKernels")
+    void theTaskOrderDecidesTies(DType dtype, String kernel) throws Exception {
         // Same inputs, tasks given as t3, t2, t1: e1 (tie of t1 and t3) now goes to t3 and e4 (tie of t2 and t3) to t3.
-        List<FusionTask> tasks = new ArrayList<>(handWorked(DType.F32, Long.MAX_VALUE));
+        List<FusionTask> tasks = new ArrayList<>(handWorked(dtype, Long.MAX_VALUE));
         java.util.Collections.reverse(tasks);
-        FusionReport r = CoreFusion.fuse(dir.resolve("base"), tasks, dir.resolve("out"), FusionOptions.defaults(), FusionProgress.NONE);
+        FusionReport r = fuse(dir.resolve("base"), tasks, dir.resolve("out"), FusionOptions.defaults(), FusionProgress.NONE, kernel);
         // weights 2, 1, 1 on 4v, 2v, v: acc = (1/3)·4v + (2/3)·... linear steps, t = 1/3 then 1/4:
         // acc2 = (2/3)·4v + (1/3)·2v = (10/3)v; acc3 = (3/4)(10/3)v + (1/4)v = 2.75v: the same m.
         float[] w = TinyModel.read(dir.resolve("out"), "w");

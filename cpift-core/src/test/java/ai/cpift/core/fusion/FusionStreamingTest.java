@@ -1,10 +1,14 @@
 package ai.cpift.core.fusion;
 
+import ai.cpift.core.checkpoint.Checkpoint;
 import ai.cpift.core.safetensors.DType;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -12,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeSet;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -121,15 +126,24 @@ class FusionStreamingTest {
         return out;
     }
 
-    FusionReport fuse(String out, FusionOptions o) throws Exception {
-        return CoreFusion.fuse(dir.resolve("base"), tasks, dir.resolve(out), o, FusionProgress.NONE);
+    FusionReport fuse(String out, FusionOptions o, PairKernel kernel) throws Exception {
+        return CoreFusion.fuse(dir.resolve("base"), tasks, dir.resolve(out), o, FusionProgress.NONE, kernel);
+    }
+
+    /** F32 and BF16 inputs, each through the scalar BF16 kernel and the best one this JVM has (the Vector API one under surefire). */
+    static Stream<Arguments> dtypesAndKernels() {
+        return Stream.of(DType.F32, DType.BF16).flatMap(d -> Stream.of("scalar", "best").map(k -> Arguments.of(d, k)));
+    }
+
+    static PairKernel kernel(String name) {
+        return name.equals("scalar") ? PairKernel.scalar() : PairKernel.best();
     }
 
     @ParameterizedTest
-    @EnumSource(value = DType.class, names = {"F32", "BF16"})
-    void theChunkedGramPathMatchesTheInMemoryRecursion(DType dtype) throws Exception {
+    @MethodSource("dtypesAndKernels")
+    void theChunkedGramPathMatchesTheInMemoryRecursion(DType dtype, String kernel) throws Exception {
         build(dtype);
-        FusionReport r = fuse("out", FusionOptions.defaults().withChunkElements(64).withThreads(3));
+        FusionReport r = fuse("out", FusionOptions.defaults().withChunkElements(64).withThreads(3), kernel(kernel));
         for (String name : SHAPES.keySet()) {
             long[] transplanted = new long[N];
             long[] conflicts = new long[1];
@@ -164,12 +178,12 @@ class FusionStreamingTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = DType.class, names = {"F32", "BF16"})
-    void theResultDoesNotDependOnTheThreadCount(DType dtype) throws Exception {
+    @MethodSource("dtypesAndKernels")
+    void theResultDoesNotDependOnTheThreadCount(DType dtype, String kernel) throws Exception {
         build(dtype);
-        fuse("one", FusionOptions.defaults().withChunkElements(64).withThreads(1));
-        fuse("four", FusionOptions.defaults().withChunkElements(64).withThreads(4));
-        fuse("whole", FusionOptions.defaults().withThreads(2));
+        fuse("one", FusionOptions.defaults().withChunkElements(64).withThreads(1), kernel(kernel));
+        fuse("four", FusionOptions.defaults().withChunkElements(64).withThreads(4), kernel(kernel));
+        fuse("whole", FusionOptions.defaults().withThreads(2), kernel(kernel));
         for (String name : SHAPES.keySet()) {
             float[] one = TinyModel.read(dir.resolve("one"), name);
             assertArrayEquals(one, TinyModel.read(dir.resolve("four"), name), name);
@@ -179,5 +193,16 @@ class FusionStreamingTest {
                 assertEquals(one[i], whole[i], tol, name + " element " + i);
             }
         }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {64, 1 << 20})
+    void theVectorAndScalarKernelsWriteTheSameBytes(int chunk) throws Exception {
+        PairKernel vector = PairKernelTest.vector();
+        build(DType.BF16);
+        FusionReport a = fuse("scalar", FusionOptions.defaults().withChunkElements(chunk).withThreads(3), PairKernel.scalar());
+        FusionReport b = fuse("vector", FusionOptions.defaults().withChunkElements(chunk).withThreads(2), vector);
+        assertEquals(-1, Files.mismatch(dir.resolve("scalar").resolve(Checkpoint.SINGLE_FILE), dir.resolve("vector").resolve(Checkpoint.SINGLE_FILE)));
+        assertEquals(a.tensors(), b.tensors());
     }
 }

@@ -106,4 +106,49 @@ class SafetensorsRoundTripTest {
             assertEquals(0, s.count());
         }
     }
+
+    @Test
+    void positionalWritesLandInTheirTensorFromManyThreadsAndStayInBounds() throws Exception {
+        Path f = dir.resolve("p.safetensors");
+        int n = 100_000;
+        List<TensorSpec> specs = List.of(new TensorSpec("head", DType.F32, new long[]{3}),
+                new TensorSpec("big", DType.BF16, new long[]{n}), new TensorSpec("tail", DType.I64, new long[]{2}));
+        byte[] want = new byte[2 * n];
+        new java.util.Random(5).nextBytes(want);
+        try (var w = SafetensorsWriter.create(f, specs, Map.of())) {
+            w.writeFloats("head", new float[]{1, 2, 3});
+            w.tensor("big");
+            w.tensor("tail").set(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, 0, 42L);
+            // pieces of odd sizes written out of order by several threads
+            java.util.List<java.util.concurrent.Callable<Void>> jobs = new java.util.ArrayList<>();
+            for (int off = 0; off < want.length; off += 7777) {
+                int o = off;
+                int len = Math.min(7777, want.length - off);
+                jobs.add(() -> {
+                    w.write("big", o, MemorySegment.ofArray(want).asSlice(o, len));
+                    return null;
+                });
+            }
+            java.util.Collections.reverse(jobs);
+            var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+            try {
+                for (var r : pool.invokeAll(jobs)) {
+                    r.get();
+                }
+            } finally {
+                pool.shutdown();
+            }
+            org.junit.jupiter.api.Assertions.assertThrows(IndexOutOfBoundsException.class,
+                    () -> w.write("head", 8, MemorySegment.ofArray(new byte[8])));
+            org.junit.jupiter.api.Assertions.assertThrows(IndexOutOfBoundsException.class,
+                    () -> w.write("head", -1, MemorySegment.ofArray(new byte[1])));
+            w.commit();
+        }
+        try (SafetensorsFile r = SafetensorsFile.open(f)) {
+            MemorySegment big = r.data(r.tensor("big"));
+            assertArrayEquals(want, big.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE));
+            assertEquals(3f, r.data(r.tensor("head")).get(FloatCodec.LE_FLOAT, 8));
+            assertEquals(42L, r.data(r.tensor("tail")).get(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, 0));
+        }
+    }
 }
