@@ -7,9 +7,9 @@ import java.util.Optional;
 
 /**
  * How a fusion runs. None of these change the method's result except {@code outputDtype} (the
- * rounding of the output) and {@code chunkElements} (which only regroups the double-precision
+ * rounding of the output) and {@code chunkElements} (which only regroups the partial
  * sums of the Gram matrix, so results can move by float32 rounding between chunk sizes, never
- * between thread counts).
+ * between thread counts, nor between JVMs with and without {@code jdk.incubator.vector}).
  *
  * @param outputDtype   the dtype of every floating tensor of the output; empty keeps each tensor's base dtype
  *                      (integer and bool tensors always keep theirs)
