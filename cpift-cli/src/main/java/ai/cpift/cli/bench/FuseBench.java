@@ -101,7 +101,7 @@ public final class FuseBench implements Callable<Integer> {
             if (keep) {
                 FuseBenchChild.log("kept the data under %s", dir);
             } else {
-                FuseBenchChild.delete(dir);
+                ai.cpift.core.checkpoint.CheckpointWriter.deleteTree(dir);
             }
         }
     }

@@ -1,5 +1,6 @@
 package ai.cpift.cli.bench;
 
+import ai.cpift.core.checkpoint.CheckpointWriter;
 import ai.cpift.core.checkpoint.Checkpoint;
 import ai.cpift.core.fusion.CoreFusion;
 import ai.cpift.core.fusion.FusionOptions;
@@ -19,11 +20,9 @@ import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 
 /**
  * The measured part of {@code cpift bench fuse}, run by it in a child JVM whose heap limit is
@@ -111,7 +110,7 @@ public final class FuseBenchChild implements Callable<Integer> {
         long t0 = System.nanoTime();
         long sum = RawIo.run(dir.resolve("base"), tasks(dir).stream().map(FusionTask::checkpoint).toList(), out, threads, mode);
         double s = (System.nanoTime() - t0) / 1e9;
-        delete(out);
+        CheckpointWriter.deleteTree(out);
         if (sum == 42) {
             log("(checksum %d)", sum);
         }
@@ -136,7 +135,7 @@ public final class FuseBenchChild implements Callable<Integer> {
         try (Checkpoint c = Checkpoint.open(out)) {
             lastOutputBytes = c.weightBytes();
         }
-        delete(out);
+        CheckpointWriter.deleteTree(out);
         return r;
     }
 
@@ -165,16 +164,6 @@ public final class FuseBenchChild implements Callable<Integer> {
                 .mapToLong(p -> p.getPeakUsage().getUsed()).sum();
     }
 
-    static void delete(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(root)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
-    }
 
     static void log(String format, Object... args) {
         System.err.printf(Locale.ROOT, "bench fuse: " + format + "%n", args);

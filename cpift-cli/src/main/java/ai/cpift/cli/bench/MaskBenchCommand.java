@@ -2,6 +2,7 @@ package ai.cpift.cli.bench;
 
 import ai.cpift.core.checkpoint.Checkpoint;
 import ai.cpift.core.checkpoint.CheckpointDigest;
+import ai.cpift.core.checkpoint.CheckpointWriter;
 import ai.cpift.core.mask.MaskFile;
 import ai.cpift.core.progress.ProgressListener;
 import ai.cpift.core.region.CoreRegion;
@@ -127,7 +128,7 @@ public final class MaskBenchCommand implements Callable<Integer> {
             report.print(System.out, json);
             return report.exitCode();
         } finally {
-            deleteTree(dir);
+            CheckpointWriter.deleteTree(dir);
         }
     }
 
@@ -151,11 +152,4 @@ public final class MaskBenchCommand implements Callable<Integer> {
         return out;
     }
 
-    static void deleteTree(Path root) throws java.io.IOException {
-        try (var s = Files.walk(root)) {
-            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
-    }
 }

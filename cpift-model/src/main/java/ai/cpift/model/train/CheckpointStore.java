@@ -1,5 +1,6 @@
 package ai.cpift.model.train;
 
+import ai.cpift.core.checkpoint.CheckpointWriter;
 import ai.cpift.core.checkpoint.Checkpoint;
 import ai.cpift.core.checkpoint.ModelConfig;
 import ai.cpift.core.safetensors.DType;
@@ -72,7 +73,7 @@ final class CheckpointStore {
         if (Files.isDirectory(dir)) {
             try (Stream<Path> s = Files.list(dir)) {
                 for (Path p : s.filter(p -> p.getFileName().toString().startsWith(".")).toList()) {
-                    deleteTree(p);
+                    CheckpointWriter.deleteTree(p);
                 }
             }
         }
@@ -84,17 +85,17 @@ final class CheckpointStore {
         Path tmp = dir.resolve("." + name + ".tmp");
         Path target = dir.resolve(name);
         Files.createDirectories(dir);
-        deleteTree(tmp);
+        CheckpointWriter.deleteTree(tmp);
         ModelSaver.save(model, hfConfig, n -> DType.F32, source, tmp);
         try (NoGrad ignored = NoGrad.enter()) {
             optimizer.save(tmp.resolve(OPTIMIZER));
         }
         state.write(tmp);
-        deleteTree(target);
+        CheckpointWriter.deleteTree(target);
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
         try (Stream<Path> s = Files.list(dir)) {
             for (Path p : s.filter(p -> NAME.matcher(p.getFileName().toString()).matches() && !p.equals(target)).toList()) {
-                deleteTree(p);
+                CheckpointWriter.deleteTree(p);
             }
         }
         return target;
@@ -117,17 +118,7 @@ final class CheckpointStore {
     }
 
     void deleteAll() throws IOException {
-        deleteTree(dir);
+        CheckpointWriter.deleteTree(dir);
     }
 
-    static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(root)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
-    }
 }

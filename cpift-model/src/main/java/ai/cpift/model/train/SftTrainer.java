@@ -2,6 +2,7 @@ package ai.cpift.model.train;
 
 import ai.cpift.core.checkpoint.Checkpoint;
 import ai.cpift.core.checkpoint.CheckpointDigest;
+import ai.cpift.core.checkpoint.CheckpointWriter;
 import ai.cpift.core.safetensors.DType;
 import ai.cpift.model.data.PromptTemplate;
 import ai.cpift.model.data.TokenizedExample;
@@ -153,7 +154,7 @@ public final class SftTrainer {
     /** Writes the model into {@code out}, which may already hold checkpoints: built aside, then moved in file by file. */
     private static void saveInto(Path out, LoadedModel loaded, Function<String, DType> dtypeOf) throws IOException {
         Path staging = out.resolve(".final.tmp");
-        CheckpointStore.deleteTree(staging);
+        CheckpointWriter.deleteTree(staging);
         ModelSaver.save(loaded.model(), loaded.hfConfig(), dtypeOf, loaded.source(), staging);
         try (Stream<Path> files = Files.list(staging)) {
             for (Path f : files.toList()) {
@@ -162,7 +163,7 @@ public final class SftTrainer {
                 }
             }
         }
-        CheckpointStore.deleteTree(staging);
+        CheckpointWriter.deleteTree(staging);
     }
 
     private static ObjectNode summary(TrainJob job, RunInputs in, int resumedFrom, int steps, long examples, long tokens,
