@@ -33,7 +33,7 @@ import java.util.stream.Stream;
  */
 @Command(name = "cluster", mixinStandardHelpOptions = true,
         description = {"Time the Jaccard matrix of N generated masks (all pairs, target <= 30 s) and one new mask against "
-                + "the N loaded ones (median of 5 runs, target <= 1 s). Masks: p % of TinyLlama-1.1B, five families sharing part of their cores.",
+                + "the N loaded ones (median of 5 runs, target <= 1 s). Masks: p %% of TinyLlama-1.1B, five families sharing part of their cores.",
                 "Logs go to standard error; with --json the last line of standard output is the report.",
                 "Memory: the 50 packed masks take 1.1 GB of heap; it runs in -Xmx1400m (CPIFT_JAVA_OPTS), and the "
                         + "masks need 1.2 GB of disk where --dir (or the temporary folder) is."})

@@ -27,7 +27,7 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "mask", mixinStandardHelpOptions = true,
         description = {"Core region of a 0.5B-parameter bf16 pair vs. reading both files, in a -Xmx256m JVM.",
-                "Target: mask bandwidth >= 70 % of the raw read bandwidth measured in the same run."})
+                "Target: mask bandwidth >= 70 %% of the raw read bandwidth measured in the same run."})
 public final class MaskBenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the result as one JSON object on the last line of standard output.")
     boolean json;

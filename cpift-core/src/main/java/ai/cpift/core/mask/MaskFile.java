@@ -97,22 +97,35 @@ public final class MaskFile {
         Files.createDirectories(dir);
         Path temp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".partial");
         try {
-            // Serialised straight into the mapped file: no heap buffer to clear, no copy on the way out.
-            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-                MappedByteBuffer buf = ch.map(FileChannel.MapMode.READ_WRITE, 0, size);
-                buf.order(ByteOrder.LITTLE_ENDIAN);
-                buf.put(MAGIC).putInt(VERSION).putInt(json.length).put(json);
-                int payload = buf.position();
-                IntStream.range(0, ordered.size()).parallel().forEach(i ->
-                        ordered.get(i).serialize(buf.slice(payload + (int) offsets[i], sizes[i]).order(ByteOrder.LITTLE_ENDIAN)));
-                int end = payload + (int) offset;
-                CRC32C crc = new CRC32C();
-                crc.update(buf.slice(0, end));
-                buf.putInt(end, (int) crc.getValue());
+            // Each bitmap serialised into its own array in parallel, then written with plain writes:
+            // mapping a fresh file costs a page fault and a zero-fill per page written.
+            byte[][] bodies = new byte[ordered.size()][];
+            IntStream.range(0, ordered.size()).parallel().forEach(i -> {
+                ByteBuffer b = ByteBuffer.allocate(sizes[i]).order(ByteOrder.LITTLE_ENDIAN);
+                ordered.get(i).serialize(b);
+                bodies[i] = b.array();
+            });
+            ByteBuffer head = ByteBuffer.allocate(16 + json.length).order(ByteOrder.LITTLE_ENDIAN);
+            head.put(MAGIC).putInt(VERSION).putInt(json.length).put(json).flip();
+            CRC32C crc = new CRC32C();
+            crc.update(head.duplicate());
+            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                writeFully(ch, head);
+                for (byte[] body : bodies) {
+                    crc.update(body);
+                    writeFully(ch, ByteBuffer.wrap(body));
+                }
+                writeFully(ch, ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(0, (int) crc.getValue()));
             }
             Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(temp);
+        }
+    }
+
+    private static void writeFully(FileChannel ch, ByteBuffer b) throws IOException {
+        while (b.hasRemaining()) {
+            ch.write(b);
         }
     }
 

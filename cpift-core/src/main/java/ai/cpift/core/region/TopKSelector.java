@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * The exact k elements with the largest Δ over an ordered list of tensors, ties broken by the
  * lower global index, in bounded memory and without sorting or copying the model.
  *
- * <p>Fast path, one scan: a random sample of Δ gives a threshold L that is, with overwhelming
+ * <p>Fast path, one scan: a random (cluster) sample of Δ gives a threshold L that is, with overwhelming
  * probability, below the k-th largest Δ while letting only a little more than k elements pass.
  * One vectorised scan keeps every element with Δ ≥ L (a candidate); if at least k passed, the
  * k-th largest of all is the k-th largest candidate ({@link CandidateCut}). The sample only
@@ -21,7 +21,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * budget holds), the exact radix passes of {@link RadixSelect} decide instead.
  */
 final class TopKSelector {
-    private static final int SAMPLES = 1 << 15;
+    private static final int MIN_SAMPLES = 1 << 15;
+    private static final int MAX_SAMPLES = 1 << 18;
+    /** Elements a sampling cluster spans: 64 KiB of bf16, the pages one page fault maps. */
+    private static final long CLUSTER_SPAN = 1 << 15;
+    private static final int PER_CLUSTER = 32;
 
     private final DeltaKernel kernel;
     private final int threads;
@@ -82,32 +86,96 @@ final class TopKSelector {
             return new Thresholds(0, DeltaKernel.NON_FINITE);
         }
         double q = (double) k / layout.total;
-        double mean = q * SAMPLES;
-        // Four standard deviations (plus a little for tiny cores) either side of the expected count:
-        // the chance that the core's threshold falls outside the window is below 1e-4.
-        double spread = 4 * Math.sqrt(mean * (1 - q)) + 4;
+        // The smallest sample whose window would fill a quarter of the room if the sample were simple
+        // random; clustering widens it (below), and the rest of the room absorbs that.
+        int n = MIN_SAMPLES;
+        while (n < MAX_SAMPLES && 2 * spread(q * n, q, 0) / n * layout.total > room / 4.0) {
+            n *= 2;
+        }
+        int clusters = n / PER_CLUSTER;
+        int[] sample = sample(layout, clusters);
+        int[] sorted = sample.clone();
+        Arrays.sort(sorted);
+        double mean = q * n;
+        int meanRank = (int) Math.max(1, Math.round(mean));
+        double clusterVariance = clusterVariance(sample, sorted[n - meanRank], clusters);
+        double spread = spread(mean, q, clusterVariance);
         int lowRank = (int) Math.ceil(mean + spread);
         int sureRank = (int) Math.floor(mean - spread);
-        if (lowRank >= SAMPLES || (double) (lowRank - Math.max(sureRank, 0)) / SAMPLES * layout.total > room) {
+        if (lowRank >= n || (double) (lowRank - Math.max(sureRank, 0)) / n * layout.total > room) {
             return null;
         }
-        // Positions in ascending order walk the mappings forwards: far fewer TLB misses and page
-        // faults than random order, and the pages touched are the ones the scan reads next anyway.
-        long[] at = new SplittableRandom(0x5eed).longs(SAMPLES, 0, layout.total).sorted().toArray();
-        int[] sample = new int[SAMPLES];
-        DeltaKernel.Scratch s = new DeltaKernel.Scratch();
-        int r = 0;
-        for (int i = 0; i < SAMPLES; i++) {
-            while (layout.end(r) <= at[i]) {
-                r++;
+        int high = sureRank >= 1 ? Math.min(sorted[n - sureRank], DeltaKernel.NON_FINITE) : DeltaKernel.NON_FINITE;
+        return new Thresholds(sorted[n - lowRank], high);
+    }
+
+    /**
+     * Four standard deviations (plus a little for tiny cores) of the number of sampled elements
+     * above the core's threshold, either side of its expected value: the chance that the threshold
+     * falls outside the window is below 1e-4. The variance is the larger of a simple random
+     * sample's and the one estimated from the clusters.
+     */
+    private static double spread(double mean, double q, double clusterVariance) {
+        return 4 * Math.sqrt(Math.max(mean * (1 - q), clusterVariance)) + 4;
+    }
+
+    /**
+     * Δ bits of {@code clusters × PER_CLUSTER} elements: clusters at random places, each with
+     * random elements from the {@link #CLUSTER_SPAN} that follow. Reading an element costs a page
+     * fault on first touch of its page in each file (the kernel then maps the pages around it
+     * too), far more than the read itself; clusters make one fault serve many samples. Positions
+     * ascend, so the mappings are walked forwards; each thread takes a contiguous share.
+     */
+    private int[] sample(Layout layout, int clusters) {
+        SplittableRandom random = new SplittableRandom(0x5eed);
+        long span = Math.min(CLUSTER_SPAN, layout.total);
+        long[] starts = random.longs(clusters, 0, layout.total - span + 1).sorted().toArray();
+        long[] at = new long[clusters * PER_CLUSTER];
+        for (int c = 0; c < clusters; c++) {
+            int from = c * PER_CLUSTER;
+            for (int i = 0; i < PER_CLUSTER; i++) {
+                at[from + i] = starts[c] + random.nextLong(span);
             }
-            DeltaRange range = layout.ranges.get(r);
-            kernel.delta(range, at[i] - range.globalStart(), 1, s);
-            sample[i] = s.bits[0];
+            Arrays.sort(at, from, from + PER_CLUSTER);
         }
-        Arrays.sort(sample);
-        int high = sureRank >= 1 ? Math.min(sample[SAMPLES - sureRank], DeltaKernel.NON_FINITE) : DeltaKernel.NON_FINITE;
-        return new Thresholds(sample[SAMPLES - lowRank], high);
+        int[] sample = new int[at.length];
+        int parts = Math.max(1, threads);
+        ChunkRunner.run(threads, parts, true, DeltaKernel.Scratch::new, (s, part) -> {
+            int from = (int) ((long) part * clusters / parts) * PER_CLUSTER;
+            int to = (int) ((long) (part + 1) * clusters / parts) * PER_CLUSTER;
+            int r = from < to ? layout.rangeOf(at[from]) : 0;
+            for (int i = from; i < to; i++) {
+                r = i > from && at[i] < at[i - 1] ? layout.rangeOf(at[i]) : r;
+                while (layout.end(r) <= at[i]) {
+                    r++;
+                }
+                DeltaRange range = layout.ranges.get(r);
+                kernel.delta(range, at[i] - range.globalStart(), 1, s);
+                sample[i] = s.bits[0];
+            }
+            return true;
+        }, null);
+        return sample;
+    }
+
+    /**
+     * The variance of the number of sampled elements with Δ bits ≥ {@code t}, estimated from the
+     * spread of the per-cluster counts (the clusters are independent draws).
+     */
+    private static double clusterVariance(int[] sample, int t, int clusters) {
+        double sum = 0;
+        double sumSq = 0;
+        for (int c = 0; c < clusters; c++) {
+            int count = 0;
+            for (int i = c * PER_CLUSTER; i < (c + 1) * PER_CLUSTER; i++) {
+                count += sample[i] >= t ? 1 : 0;
+            }
+            sum += count;
+            sumSq += (double) count * count;
+        }
+        double m = sum / clusters;
+        double perCluster = clusters > 1 ? (sumSq - clusters * m * m) / (clusters - 1) : 0;
+        return clusters * Math.max(0, perCluster);
     }
 
     /** One scan with each thread on a contiguous run of chunks; null when the window outgrew the budget. */
