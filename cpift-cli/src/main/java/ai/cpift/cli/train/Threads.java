@@ -6,12 +6,12 @@ package ai.cpift.cli.train;
  * non-reproducible: two identical runs started with two threads and switched to one ended with
  * different weights, while runs started with one thread were bit-identical.
  */
-final class Threads {
+public final class Threads {
     private Threads() {
     }
 
     /** With {@code threads > 0}, the engine (if it has not started yet) starts with that many threads. */
-    static void beforeEngineStarts(int threads) {
+    public static void beforeEngineStarts(int threads) {
         if (threads > 0) {
             System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
         }
