@@ -49,7 +49,9 @@ public final class SynthWriter {
 
         Path target = out.toAbsolutePath().normalize();
         Files.createDirectories(target.getParent());
-        Path temp = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".synth-");
+        // Not createTempDirectory: its folder is private (0700) and would stay so after the rename.
+        Path temp = Files.createDirectory(target.resolveSibling("." + target.getFileName() + ".synth-"
+                + ProcessHandle.current().pid() + "-" + System.nanoTime()));
         try {
             List<SynthManifest.Entry> entries = new ArrayList<>();
             for (int i = 0; i < splits.size(); i++) {

@@ -147,6 +147,10 @@ class SynthWriterTest {
         Files.writeString(ours.resolve("results.csv"), "keep me");
         assertTrue(message(ours, o).contains("holds " + ours.resolve("results.csv")));
         assertEquals("keep me", Files.readString(other.resolve("notes.txt")));
+        try (Stream<Path> s = Files.list(dir)) {
+            assertEquals(List.of("empty", "file", "other", "ours"), s.map(p -> p.getFileName().toString()).sorted().toList(),
+                    "no temporary folder is left behind");
+        }
     }
 
     @Test
