@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
                 ai.cpift.cli.model.LogitsCommand.class,
                 ai.cpift.cli.train.TrainCommand.class,
                 ai.cpift.cli.train.EvalCommand.class,
+                ai.cpift.cli.data.DataCommand.class,
                 ai.cpift.cli.run.RunCommand.class,
                 ai.cpift.cli.bench.BenchCommand.class,
         })

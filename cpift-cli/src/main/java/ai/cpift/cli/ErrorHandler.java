@@ -17,12 +17,12 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
     public int handleExecutionException(Exception ex, CommandLine cmd, CommandLine.ParseResult parsed) {
         Throwable t = ex instanceof UncheckedIOException u ? u.getCause() : ex;
         if (t instanceof NoSuchFileException n) {
-            cmd.getErr().println("cpift " + cmd.getCommandName() + ": " + n.getFile() + ": does not exist"
+            cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": " + n.getFile() + ": does not exist"
                     + (n.getReason() == null ? "" : " (" + n.getReason() + ")"));
             return USER_ERROR;
         }
         if (t instanceof IOException || t instanceof IllegalArgumentException) {
-            cmd.getErr().println("cpift " + cmd.getCommandName() + ": " + t.getMessage());
+            cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": " + t.getMessage());
             return USER_ERROR;
         }
         t.printStackTrace(cmd.getErr());
