@@ -129,7 +129,7 @@ final class ConfigNode {
         }
         String v = node.get(key).asText();
         if (!allowed.isEmpty() && !allowed.contains(v)) {
-            throw error(key, "must be one of " + allowed + ", found '" + v + "'");
+            throw error(key, "must be one of " + new TreeSet<>(allowed) + ", found '" + v + "'");
         }
         return v;
     }
