@@ -1,10 +1,10 @@
 package ai.cpift.cli.train;
 
 /**
- * PyTorch's intra-op thread count for a command, set before the engine starts. Changing it later
- * ({@code torch.set_num_threads} on a running engine) changes the speed but was seen to leave runs
- * non-reproducible: two identical runs started with two threads and switched to one ended with
- * different weights, while runs started with one thread were bit-identical.
+ * PyTorch's intra-op thread count for a command, set before the engine starts, so that the engine's
+ * pools are made with it rather than resized later. (Runs switched from two threads to one were once
+ * seen to differ from each other; that was the freed-scalar defect described in
+ * {@code ai.cpift.model.engine.Scalars}, and since its fix they give the bits of runs started with one.)
  */
 public final class Threads {
     private Threads() {

@@ -1,5 +1,6 @@
 package ai.cpift.model.llama;
 
+import ai.cpift.model.engine.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
@@ -78,7 +79,8 @@ public final class Attention extends AbstractBlock {
         int group = c.groupSize();
         long s = key.getShape().get(2);
         NDArray q = query.reshape(b, kvHeads, group * t, c.headDim()); // [B, kvHeads, group*T, headDim]
-        NDArray scores = q.matMul(key.transpose(0, 1, 3, 2)).mul(1.0 / Math.sqrt(c.headDim())) // [B, kvHeads, group*T, S]
+        NDArray product = q.matMul(key.transpose(0, 1, 3, 2)); // [B, kvHeads, group*T, S]
+        NDArray scores = product.mul(Scalars.like(product, 1.0 / Math.sqrt(c.headDim())))
                 .reshape(b, kvHeads, group, t, s); // [B, kvHeads, group, T, S]
         if (mask != null) {
             scores = scores.add(mask); // [T, S] broadcast

@@ -1,5 +1,6 @@
 package ai.cpift.model.llama;
 
+import ai.cpift.model.engine.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -29,6 +30,7 @@ record Positions(int offset, int length, NDArray cos, NDArray sin, NDArray mask)
         }
         NDArray queries = manager.arange(offset, offset + length).reshape(length, 1); // [T, 1] absolute positions
         NDArray keys = manager.arange(0, offset + length).reshape(1, offset + length); // [1, S]
-        return keys.gt(queries).toType(ai.djl.ndarray.types.DataType.FLOAT32, false).mul(-Float.MAX_VALUE); // [T, S]
+        NDArray future = keys.gt(queries).toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
+        return future.mul(Scalars.like(future, -Float.MAX_VALUE)); // [T, S]
     }
 }

@@ -1,5 +1,6 @@
 package ai.cpift.model.llama;
 
+import ai.cpift.model.engine.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
@@ -32,7 +33,7 @@ public final class RmsNorm extends AbstractBlock {
         NDArray w = ps.getValue(weight, x.getDevice(), training);
         int last = x.getShape().dimension() - 1;
         NDArray meanSquare = x.square().mean(new int[]{last}, true); // [..., 1]
-        return x.div(meanSquare.add(eps).sqrt()).mul(w);
+        return x.div(meanSquare.add(Scalars.like(meanSquare, eps)).sqrt()).mul(w);
     }
 
     /** The parameters under their Hugging Face leaf names. */

@@ -4,6 +4,7 @@ import ai.cpift.model.data.SftBatch;
 import ai.cpift.model.data.SftCollator;
 import ai.cpift.model.data.TokenizedExample;
 import ai.cpift.model.engine.NoGrad;
+import ai.cpift.model.engine.Scalars;
 import ai.cpift.model.llama.LlamaModel;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -86,15 +87,10 @@ public final class TrainLoop implements AutoCloseable {
             double lossSum = 0;
             ParameterStore ps = new ParameterStore(sm, false);
             for (SftBatch b : batches) {
-                Shape shape = new Shape(b.rows(), b.length());
-                NDArray inputs = sm.create(longs(b.inputIds()), shape); // [B, T]
-                NDArray labels = sm.create(longs(b.labels()), shape); // [B, T]
-                NDArray mask = sm.create(floats(b.lossMask()), shape); // [B, T]
                 try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
-                    NDArray logits = model.forward(ps, inputs, true); // [B, T, V]
-                    NDArray sum = ResponseLoss.sum(logits, labels, mask);
-                    gc.backward(sum.div((float) lossTokens)); // the step's mean: micro-batch gradients add up to it
-                    lossSum += sum.getFloat();
+                    Objective o = objective(sm, ps, b, lossTokens);
+                    gc.backward(o.scaled());
+                    lossSum += o.sum().getFloat();
                 }
             }
             double loss = lossSum / lossTokens;
@@ -108,6 +104,25 @@ public final class TrainLoop implements AutoCloseable {
                 return new StepResult(step, loss, lr, norm, tokens, lossTokens, (System.nanoTime() - start) / 1e9);
             }
         }
+    }
+
+    /** A micro-batch's summed response loss and what is back-propagated for it. */
+    record Objective(NDArray sum, NDArray scaled) {
+    }
+
+    /**
+     * Records the forward pass of one micro-batch (call it inside a gradient collector): the summed
+     * response loss, and that sum over the step's {@code lossTokens}, the step's mean, so that the
+     * micro-batches' gradients add up to the mean's. Everything lives in {@code sm}.
+     */
+    Objective objective(NDManager sm, ParameterStore ps, SftBatch b, long lossTokens) {
+        Shape shape = new Shape(b.rows(), b.length());
+        NDArray inputs = sm.create(longs(b.inputIds()), shape); // [B, T]
+        NDArray labels = sm.create(longs(b.labels()), shape); // [B, T]
+        NDArray mask = sm.create(floats(b.lossMask()), shape); // [B, T]
+        NDArray logits = model.forward(ps, inputs, true); // [B, T, V]
+        NDArray sum = ResponseLoss.sum(logits, labels, mask);
+        return new Objective(sum, sum.div(Scalars.like(sum, lossTokens)));
     }
 
     /** Zeroes frozen elements' gradients and returns the global L2 norm of what remains. */

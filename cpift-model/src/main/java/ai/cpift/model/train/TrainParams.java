@@ -42,11 +42,11 @@ import ai.cpift.model.data.BatchParams;
  * @param checkpointEvery a resumable checkpoint every this many steps and after the last; 0 for none (a
  *                        run that is stopped then starts over). Default 500.
  * @param threads         PyTorch intra-op threads for the run ({@code torch.set_num_threads}, process-wide);
- *                        0 leaves the engine's setting ({@code ai.djl.pytorch.num_threads}). Default 0. For
- *                        reproducible bits, start the engine with the count instead (the system property, as
- *                        {@code cpift train --threads} does): two identical runs on an engine started with two
- *                        threads and switched to one here ended with different weights, runs started with one
- *                        thread never did.
+ *                        0 leaves the engine's setting ({@code ai.djl.pytorch.num_threads}). Default 0. With
+ *                        one thread the bits are reproducible whether the engine started with one or was
+ *                        switched to one here (both gave the same weights; runs switched from two once
+ *                        differed, but that was the freed-scalar defect {@link ai.cpift.model.engine.Scalars}
+ *                        describes). {@code cpift train --threads} still sets the count before the engine starts.
  */
 public record TrainParams(int steps, int batchSize, int accumulate, double lr, int warmupSteps, double minLrRatio,
                           double beta1, double beta2, double eps, double weightDecay, double clipNorm, int maxLength,
