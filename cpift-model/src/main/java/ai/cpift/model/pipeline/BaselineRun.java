@@ -136,6 +136,6 @@ final class BaselineRun {
             return t;
         }
         int s = (int) Math.max(1, Math.min(Integer.MAX_VALUE, steps));
-        return new PipelineConfig.Training(s, t.lr(), s / 10);
+        return new PipelineConfig.Training(s, t.lr(), s / 10, t.batchSize());
     }
 }

@@ -33,8 +33,11 @@ import java.util.Set;
 public record PipelineConfig(String name, long seed, int threads, int batchSize, int maxLength, Data data, Base base,
                              List<Method> methods, Baselines baselines, Eval eval) {
 
-    /** A training's length and pace; {@code steps} 0 means "matched" where a baseline allows it. */
-    public record Training(int steps, double lr, int warmup) {
+    /**
+     * A training's length and pace; {@code steps} 0 means "matched" where a baseline allows it,
+     * {@code batchSize} 0 the pipeline's {@code batch_size}.
+     */
+    public record Training(int steps, double lr, int warmup, int batchSize) {
     }
 
     /** Tasks from the built-in generator ({@code synth}) or from files ({@code tasks}, {@code pretrain}). */
@@ -73,7 +76,7 @@ public record PipelineConfig(String name, long seed, int threads, int batchSize,
      * @param pair       the sequential A→B pair
      * @param sequential steps of A, then of B
      */
-    public record Baselines(Training multitask, int groups, Training multistage, List<String> pair, Training sequential, int perTask) {
+    public record Baselines(Training multitask, int groups, Training multistage, List<String> pair, Training sequential) {
     }
 
     public record Eval(int perTask, int maxNewTokens) {
@@ -163,24 +166,24 @@ public record PipelineConfig(String name, long seed, int threads, int batchSize,
         String order = given.isEmpty() ? m.text("order", StageOrders.RANDOM, Set.of(StageOrders.RANDOM, StageOrders.LARGEST_FIRST))
                 : StageOrders.GIVEN;
         ConfigNode c = m.child("consolidation");
-        c.allowOnly("steps", "lr", "warmup", "data", "per_task");
+        c.allowOnly("steps", "lr", "warmup", "batch_size", "data", "per_task");
         return new Method(m.text("name", "cpift", Set.of()), plainTraining(m.child("probe"), 100, 1e-3),
                 m.number("top_percent", 1.0, 1e-9, 100), m.number("tau", 0.1, 0, 1), order, given,
                 training(c, 50, 1e-3), c.text("data", "group", Set.of("group", "mixed")), c.integer("per_task", 200, 1));
     }
 
     private static Baselines baselines(ConfigNode b) {
-        b.allowOnly("multitask", "multistage", "sequential", "per_task");
+        b.allowOnly("multitask", "multistage", "sequential");
         ConfigNode ms = b.child("multistage");
         ConfigNode seq = b.child("sequential");
-        ms.allowOnly("steps", "lr", "warmup", "groups");
-        seq.allowOnly("steps", "lr", "warmup", "pair");
+        ms.allowOnly("steps", "lr", "warmup", "batch_size", "groups");
+        seq.allowOnly("steps", "lr", "warmup", "batch_size", "pair");
         List<String> pair = seq.strings("pair");
         if (!pair.isEmpty() && (pair.size() != 2 || pair.get(0).equals(pair.get(1)))) {
             throw seq.error("pair", "must name two different tasks [A, B], found " + pair);
         }
         return new Baselines(plainTraining(b.child("multitask"), 0, 1e-3), ms.integer("groups", 2, 1),
-                training(ms, 0, 1e-3), pair, training(seq, 100, 1e-3), b.integer("per_task", 0, 0));
+                training(ms, 0, 1e-3), pair, training(seq, 100, 1e-3));
     }
 
     private static Eval eval(ConfigNode e) {
@@ -190,11 +193,11 @@ public record PipelineConfig(String name, long seed, int threads, int batchSize,
 
     private static Training training(ConfigNode t, int steps, double lr) {
         int s = t.integer("steps", steps, 0);
-        return new Training(s, t.number("lr", lr, 1e-9, 10), t.integer("warmup", Math.max(0, s / 10), 0));
+        return new Training(s, t.number("lr", lr, 1e-9, 10), t.integer("warmup", Math.max(0, s / 10), 0), t.integer("batch_size", 0, 0));
     }
 
     private static Training plainTraining(ConfigNode t, int steps, double lr) {
-        t.allowOnly("steps", "lr", "warmup");
+        t.allowOnly("steps", "lr", "warmup", "batch_size");
         return training(t, steps, lr);
     }
 }

@@ -28,6 +28,7 @@ final class ReportWriter {
                         + "Every figure below is in report.json; the settings are in run.json.",
                 r.path("seed").asLong(), r.path("threads").asInt(), r.path("seconds").asDouble(), v(r, "cpift"), v(r, "java"),
                 v(r, "djl"), v(r, "pytorch"), v(r, "os"), r.path("versions").path("cores").asInt()));
+        headline(d, r);
         d.heading(2, "Exact match per task");
         d.paragraph("Greedy generation, exact match of the response (eval split, " + r.path("settings").path("eval").path("perTask").asInt()
                 + " examples per task). Distance: ‖θ − θ0‖ / ‖θ0‖ from the base.");
@@ -59,6 +60,32 @@ final class ReportWriter {
         d.paragraph(r.path("tokens").path("note").asText());
         Files.writeString(out.resolve("report.md"), d.markdown(), StandardCharsets.UTF_8);
         Files.writeString(out.resolve("report.html"), d.html("CPI-FT run " + r.path("name").asText()), StandardCharsets.UTF_8);
+    }
+
+    /** The answer first: mean exact match of the methods' final models, and CPI-FT against multi-task SFT. */
+    private static void headline(ReportDoc d, JsonNode r) {
+        d.heading(2, "Summary");
+        List<List<String>> rows = new ArrayList<>();
+        double multitask = Double.NaN;
+        for (JsonNode m : r.path("models")) {
+            String kind = m.path("kind").asText();
+            if (List.of("base", "fused", "consolidated", "multitask", "multistage").contains(kind)) {
+                rows.add(List.of(prefix(m) + m.path("label").asText(), pct(m.path("mean_exact_match").asDouble())));
+            }
+            if (kind.equals("multitask")) {
+                multitask = m.path("mean_exact_match").asDouble();
+            }
+        }
+        d.table(List.of("model", "mean exact match"), rows);
+        if (!Double.isNaN(multitask)) {
+            for (JsonNode m : r.path("models")) {
+                if (m.path("kind").asText().equals("consolidated")) {
+                    double diff = m.path("mean_exact_match").asDouble() - multitask;
+                    d.paragraph(String.format(Locale.ROOT, "CPI-FT '%s' is %s multi-task SFT by %.1f points of mean exact match.",
+                            m.path("id").asText().split("/")[0], diff >= 0 ? "ahead of" : "behind", Math.abs(100 * diff)));
+                }
+            }
+        }
     }
 
     private static void method(ReportDoc d, JsonNode m, List<String> tasks, JsonNode r, Path out) throws IOException {

@@ -39,7 +39,7 @@ final class Trainings {
     /** Trains {@code model} on {@code data} mixed into {@code out}, freezing the union of {@code freeze}. */
     ObjectNode train(String label, Path model, List<Path> data, List<Path> freeze, Path out, PipelineConfig.Training t, long seed)
             throws IOException {
-        TrainParams p = TrainParams.DEFAULTS.withSteps(t.steps()).withBatch(cfg.batchSize(), 1).withLr(t.lr(), t.warmup(), 0.1)
+        TrainParams p = TrainParams.DEFAULTS.withSteps(t.steps()).withBatch(t.batchSize() > 0 ? t.batchSize() : cfg.batchSize(), 1).withLr(t.lr(), t.warmup(), 0.1)
                 .withMaxLength(cfg.maxLength()).withSeed(seed).withIntervals(10, CHECKPOINT_EVERY).withThreads(cfg.threads());
         TrainSummary s = SftTrainer.run(TrainJob.of(model, data, freeze, out, p), listeners.apply(label));
         return s.json();
