@@ -34,7 +34,7 @@ class DataSynthCommandTest {
         assertEquals("[[\"sort_up\",\"sort_down\"]]", m.get("interfering_pairs").toString());
         List<String> lines = Files.readAllLines(out.resolve("sort_down/train.jsonl"));
         assertEquals(30, lines.size());
-        assertTrue(lines.getFirst().matches("\\{\"prompt\":\"sort down: [a-z]{3,6}\",\"response\":\"[a-z]{3,6}\"}"), lines.getFirst());
+        assertTrue(lines.getFirst().matches("\\{\"prompt\":\"sort down: [a-z]{2,4}\",\"response\":\"[a-z]{2,4}\"}"), lines.getFirst());
         assertEquals(5, Files.readAllLines(out.resolve("pretrain/eval.jsonl")).size());
 
         // Run again into its own folder with the defaults: replaced, the six default tasks.

@@ -24,7 +24,7 @@ class SynthPretrainMixtureTest {
             SynthExample e = PretrainMixture.task().sample(r);
             String[] w = e.prompt().split(" ");
             String s = w[w.length - 1];
-            assertTrue(s.matches("[a-z]{3,6}"), e.prompt());
+            assertTrue(s.matches("[a-z]{2,4}"), e.prompt());
             String head = e.prompt().substring(0, e.prompt().length() - s.length());
             String expected = switch (head) {
                 case "copy " -> s;

@@ -36,12 +36,12 @@ class SynthTasksTest {
     static String expected(String task, String prompt) {
         Matcher m = Pattern.compile(switch (task) {
             case "add" -> "add (\\d+)\\+(\\d+)";
-            case "reverse" -> "reverse ([a-z]{3,6})";
-            case "count" -> "count ([a-z]) in ([a-z]{3,6})";
-            case "sort_up" -> "sort up: ([a-z]{3,6})";
-            case "sort_down" -> "sort down: ([a-z]{3,6})";
-            case "shift_up" -> "shift up: ([a-z]{3,6})";
-            case "shift_down" -> "shift down: ([a-z]{3,6})";
+            case "reverse" -> "reverse ([a-z]{2,4})";
+            case "count" -> "count ([a-z]) in ([a-z]{2,4})";
+            case "sort_up" -> "sort up: ([a-z]{2,4})";
+            case "sort_down" -> "sort down: ([a-z]{2,4})";
+            case "shift_up" -> "shift up: ([a-z]{2,4})";
+            case "shift_down" -> "shift down: ([a-z]{2,4})";
             default -> throw new AssertionError("no independent check for task " + task + "; write one");
         }).matcher(prompt);
         assertTrue(m.matches(), task + " prompt '" + prompt + "' is not in the task's format");
