@@ -1,5 +1,7 @@
 package ai.cpift.core.group;
 
+import ai.cpift.core.random.SplitMix64;
+
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;

@@ -1,5 +1,7 @@
 package ai.cpift.core.group;
 
+import ai.cpift.core.random.SplitMix64;
+
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;

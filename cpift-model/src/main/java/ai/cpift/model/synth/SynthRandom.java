@@ -1,18 +1,20 @@
 package ai.cpift.model.synth;
 
+import ai.cpift.core.random.SplitMix64;
+
 import java.nio.charset.StandardCharsets;
 
 /**
  * The random source of the generators: SplitMix64 (Steele, Lea, Flood, OOPSLA 2014) written out, so
  * that a seed gives the same data on any JVM and can be reproduced in any language (the JDK's
- * generators do not promise their bounded draws across versions). A copy of cpift-core's
- * package-private generator of stage orders, plus the draws the tasks need.
+ * generators do not promise their bounded draws across versions): cpift-core's generator, plus
+ * the draws the tasks need.
  */
 public final class SynthRandom {
-    private long state;
+    private final SplitMix64 rng;
 
     public SynthRandom(long seed) {
-        this.state = seed;
+        this.rng = new SplitMix64(seed);
     }
 
     /**
@@ -24,28 +26,16 @@ public final class SynthRandom {
         for (byte b : name.getBytes(StandardCharsets.UTF_8)) {
             h = (h ^ (b & 0xff)) * 0x100000001b3L;
         }
-        return new SynthRandom(mix(seed + h * 0x9E3779B97F4A7C15L));
+        return new SynthRandom(SplitMix64.mix(seed + h * 0x9E3779B97F4A7C15L));
     }
 
     public long next() {
-        state += 0x9E3779B97F4A7C15L;
-        return mix(state);
+        return rng.next();
     }
 
-    /**
-     * A uniform integer in [0, bound): r mod bound, where r is the top 31 bits of the next output,
-     * drawn again while r ≥ 2^31 − (2^31 mod bound) so that no value is favoured.
-     */
+    /** A uniform integer in [0, bound), without bias (see {@link SplitMix64#below}). */
     public int below(int bound) {
-        if (bound <= 0) {
-            throw new IllegalArgumentException("bound must be positive: " + bound);
-        }
-        long limit = (1L << 31) - (1L << 31) % bound;
-        long r;
-        do {
-            r = next() >>> 33;
-        } while (r >= limit);
-        return (int) (r % bound);
+        return rng.below(bound);
     }
 
     /** A uniform integer in [lo, hi]. */
@@ -77,11 +67,5 @@ public final class SynthRandom {
             total += k >= minLength ? power : 0;
         }
         return total;
-    }
-
-    private static long mix(long z) {
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
     }
 }

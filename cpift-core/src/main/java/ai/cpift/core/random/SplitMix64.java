@@ -1,21 +1,26 @@
-package ai.cpift.core.group;
+package ai.cpift.core.random;
 
 /**
  * SplitMix64 (Steele, Lea, Flood, OOPSLA 2014; the generator behind java.util.SplittableRandom's
- * nextLong), written out so the random stage order is reproducible by any JVM or language:
+ * nextLong), written out so that the random stage order and the synthetic tasks are reproducible
+ * by any JVM or language (the JDK's generators do not promise their bounded draws across versions):
  * state += 0x9E3779B97F4A7C15; z = state; z = (z ^ z>>>30)·0xBF58476D1CE4E5B9;
  * z = (z ^ z>>>27)·0x94D049BB133111EB; output z ^ z>>>31.
  */
-final class SplitMix64 {
+public final class SplitMix64 {
     private long state;
 
-    SplitMix64(long seed) {
+    public SplitMix64(long seed) {
         this.state = seed;
     }
 
-    long next() {
+    public long next() {
         state += 0x9E3779B97F4A7C15L;
-        long z = state;
+        return mix(state);
+    }
+
+    /** SplitMix64's output function (a bijective 64-bit mixer), also a good hash of one long. */
+    public static long mix(long z) {
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
         return z ^ (z >>> 31);
@@ -25,7 +30,7 @@ final class SplitMix64 {
      * A uniform integer in [0, bound): r mod bound, where r is the top 31 bits of the next output,
      * drawn again while r ≥ 2^31 − (2^31 mod bound) so that no value is favoured.
      */
-    int below(int bound) {
+    public int below(int bound) {
         if (bound <= 0) {
             throw new IllegalArgumentException("bound must be positive: " + bound);
         }
