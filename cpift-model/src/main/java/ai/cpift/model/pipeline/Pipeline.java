@@ -111,8 +111,16 @@ public final class Pipeline {
             }
             return;
         }
-        if (Files.exists(out) && (!Files.isDirectory(out) || Files.list(out).findAny().isPresent())) {
-            throw new IllegalArgumentException(out + " exists and holds no pipeline run; fix: choose another --out or remove it");
+        if (Files.exists(out)) {
+            boolean empty;
+            try (var entries = Files.list(out)) {
+                empty = entries.findAny().isEmpty();
+            } catch (java.nio.file.NotDirectoryException e) {
+                empty = false;
+            }
+            if (!empty) {
+                throw new IllegalArgumentException(out + " exists and holds no pipeline run; fix: choose another --out or remove it");
+            }
         }
         Files.createDirectories(out);
         ObjectNode o = JSON.createObjectNode();
