@@ -2,6 +2,7 @@ package ai.cpift.cli.bench;
 
 import ai.cpift.core.checkpoint.CheckpointWriter;
 import ai.cpift.core.mask.MaskFile;
+import ai.cpift.core.random.SplitMix64;
 import ai.cpift.core.mask.MaskHeader;
 import ai.cpift.core.mask.MaskMode;
 import ai.cpift.core.mask.MaskTensor;
@@ -226,10 +227,9 @@ record FuseBenchData(int hidden, int layers, int kvDim, int intermediate, int vo
         return ((x * 0x2545F4914F6CDD1DL) >>> 40) * 0x1p-23f - 1f;
     }
 
+    /** SplitMix64's mixer, never 0 (the xorshift state it seeds must not be). */
     private static long mix(long z) {
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        z = z ^ (z >>> 31);
-        return z == 0 ? 1 : z;
+        long m = SplitMix64.mix(z);
+        return m == 0 ? 1 : m;
     }
 }

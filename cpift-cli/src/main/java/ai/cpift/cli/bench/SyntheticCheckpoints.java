@@ -1,6 +1,7 @@
 package ai.cpift.cli.bench;
 
 import ai.cpift.core.checkpoint.CheckpointWriter;
+import ai.cpift.core.random.SplitMix64;
 import ai.cpift.core.safetensors.TensorSpec;
 import ai.cpift.core.tensor.FloatCodec;
 
@@ -66,9 +67,6 @@ public final class SyntheticCheckpoints {
 
     /** SplitMix64's step: fast, well mixed, reproducible. */
     static long mix(long z) {
-        z += 0x9E3779B97F4A7C15L;
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
+        return SplitMix64.mix(z + 0x9E3779B97F4A7C15L);
     }
 }

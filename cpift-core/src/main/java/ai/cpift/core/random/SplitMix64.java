@@ -27,6 +27,19 @@ public final class SplitMix64 {
     }
 
     /**
+     * The seed of a named stream: {@code mix(seed + fnv1a(name) · 0x9E3779B97F4A7C15)}, with FNV-1a
+     * over the name's UTF-8 bytes, so that each tensor or task draws from its own stream whatever
+     * the others are.
+     */
+    public static long streamSeed(long seed, String name) {
+        long h = 0xcbf29ce484222325L;
+        for (byte b : name.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+            h = (h ^ (b & 0xff)) * 0x100000001b3L;
+        }
+        return mix(seed + h * 0x9E3779B97F4A7C15L);
+    }
+
+    /**
      * A uniform integer in [0, bound): r mod bound, where r is the top 31 bits of the next output,
      * drawn again while r ≥ 2^31 − (2^31 mod bound) so that no value is favoured.
      */

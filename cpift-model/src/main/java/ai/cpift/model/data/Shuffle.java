@@ -1,5 +1,7 @@
 package ai.cpift.model.data;
 
+import ai.cpift.core.random.SplitMix64;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -64,9 +66,6 @@ public final class Shuffle {
 
     /** The SplitMix64 finaliser of {@code seed + 0x9E3779B97F4A7C15}. */
     static long mix(long seed) {
-        long z = seed + 0x9E3779B97F4A7C15L;
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
+        return SplitMix64.mix(seed + 0x9E3779B97F4A7C15L);
     }
 }

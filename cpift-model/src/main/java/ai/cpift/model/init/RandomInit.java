@@ -1,8 +1,8 @@
 package ai.cpift.model.init;
 
+import ai.cpift.core.random.SplitMix64;
 import ai.cpift.core.safetensors.TensorInfo;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Random;
 
 /**
@@ -19,7 +19,7 @@ public final class RandomInit {
 
     public static float[] values(String name, long[] shape, int padId, InitOptions o) {
         float[] v = new float[Math.toIntExact(TensorInfo.numel(shape))];
-        Random r = new Random(streamSeed(o.seed(), name));
+        Random r = new Random(SplitMix64.streamSeed(o.seed(), name));
         boolean norm = name.endsWith("norm.weight");
         boolean bias = name.endsWith(".bias");
         for (int i = 0; i < v.length; i++) {
@@ -38,15 +38,4 @@ public final class RandomInit {
         return v;
     }
 
-    /** SplitMix64 finaliser over the seed and an FNV-1a hash of the name. */
-    static long streamSeed(long seed, String name) {
-        long h = 0xcbf29ce484222325L;
-        for (byte b : name.getBytes(StandardCharsets.UTF_8)) {
-            h = (h ^ (b & 0xff)) * 0x100000001b3L;
-        }
-        long z = seed + h * 0x9e3779b97f4a7c15L;
-        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
-        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
-        return z ^ (z >>> 31);
-    }
 }

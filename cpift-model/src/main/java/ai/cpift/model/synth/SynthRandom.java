@@ -2,7 +2,6 @@ package ai.cpift.model.synth;
 
 import ai.cpift.core.random.SplitMix64;
 
-import java.nio.charset.StandardCharsets;
 
 /**
  * The random source of the generators: SplitMix64 (Steele, Lea, Flood, OOPSLA 2014) written out, so
@@ -22,11 +21,7 @@ public final class SynthRandom {
      * finaliser, so that choosing other tasks leaves a task's data unchanged.
      */
     public static SynthRandom forStream(long seed, String name) {
-        long h = 0xcbf29ce484222325L;
-        for (byte b : name.getBytes(StandardCharsets.UTF_8)) {
-            h = (h ^ (b & 0xff)) * 0x100000001b3L;
-        }
-        return new SynthRandom(SplitMix64.mix(seed + h * 0x9E3779B97F4A7C15L));
+        return new SynthRandom(SplitMix64.streamSeed(seed, name));
     }
 
     public long next() {
