@@ -73,8 +73,8 @@ final class MethodRun {
             steps += tj.path("steps").asLong();
             tokens += tj.path("tokens_seen").asLong();
         }
-        Map<String, Path> maskFiles = masks(probes, o.putArray("masks"));
-        GroupingResult g = group(maskFiles);
+        Map<String, CoreMask> masks = masks(probes, o.putArray("masks"));
+        GroupingResult g = group(masks);
         o.set("jaccard", JSON.valueToTree(g.jaccard()));
         o.set("tasks", JSON.valueToTree(g.tasks()));
         o.set("groups", JSON.valueToTree(g.groups()));
@@ -85,7 +85,7 @@ final class MethodRun {
             listener.stage(String.format(Locale.ROOT, "[%s] 4/5 fusion of %d task models in stage order %s", m.name(), tasks.size(), g.order()));
             List<FusionTask> ft = new ArrayList<>();
             for (String name : g.order()) {
-                ft.add(FusionTask.of(name, probes.get(name), maskFiles.get(name)));
+                ft.add(FusionTask.of(name, probes.get(name), masks.get(name).source()));
             }
             CoreFusion.fuse(base, ft, fused, FusionOptions.defaults().withThreads(cfg.threads()), FusionProgress.NONE);
         }
@@ -123,8 +123,8 @@ final class MethodRun {
             steps += tj.path("steps").asLong();
             tokens += tj.path("tokens_seen").asLong();
             for (String name : group) {
-                frozen.add(MaskFile.read(maskFiles.get(name)));
-                frozenFiles.add(maskFiles.get(name));
+                frozen.add(masks.get(name));
+                frozenFiles.add(masks.get(name).source());
             }
             prev = stageDir;
         }
@@ -132,43 +132,39 @@ final class MethodRun {
         return o;
     }
 
-    /** Stage 2: one mask per probe; records each core's size, threshold and the probe's distance from the base. */
-    private Map<String, Path> masks(Map<String, Path> probes, ArrayNode report) throws IOException {
-        Map<String, Path> out = new LinkedHashMap<>();
-        String baseSha;
-        try (Checkpoint b = Checkpoint.open(base)) {
-            baseSha = CheckpointDigest.sha256(b);
-        }
+    /**
+     * Stage 2: one mask per probe, each read once for the later stages; records each core's size and
+     * threshold (the report adds the probe's distance from the base).
+     */
+    private Map<String, CoreMask> masks(Map<String, Path> probes, ArrayNode report) throws IOException {
+        Map<String, CoreMask> out = new LinkedHashMap<>();
+        String baseSha = null;
         for (Map.Entry<String, Path> e : probes.entrySet()) {
             Path file = dir.resolve("masks").resolve(e.getKey() + ".mask");
             if (!Files.isRegularFile(file)) {
                 listener.stage(String.format(Locale.ROOT, "[%s] 2/5 core region of %s (top %s %%)", m.name(), e.getKey(), m.topPercent()));
                 try (Checkpoint b = Checkpoint.open(base); Checkpoint t = Checkpoint.open(e.getValue())) {
+                    baseSha = baseSha == null ? CheckpointDigest.sha256(b) : baseSha;
                     CoreRegion.Result r = CoreRegion.compute(b, t, CoreRegionParams.of(m.topPercent()).withThreads(cfg.threads()),
                             e.getKey(), baseSha, CheckpointDigest.sha256(t), ProgressListener.NONE);
                     MaskFile.write(file, r.header(), r.bitmaps());
                 }
             }
             CoreMask mask = MaskFile.read(file);
-            report.addObject().put("task", e.getKey()).put("core_elements", mask.cardinality())
-                    .put("threshold", mask.header().threshold())
-                    .put("probe_distance_from_base", ModelDiff.relativeDistance(base, e.getValue()));
-            out.put(e.getKey(), file);
+            report.addObject().put("task", e.getKey()).put("core_elements", mask.cardinality()).put("threshold", mask.header().threshold());
+            out.put(e.getKey(), mask);
         }
         return out;
     }
 
     /** Stage 3: Jaccard, components at τ, stage order; written to {@code groups.json}. */
-    private GroupingResult group(Map<String, Path> maskFiles) throws IOException {
-        List<String> names = m.givenOrder().isEmpty() ? List.copyOf(maskFiles.keySet()) : m.givenOrder();
-        if (!m.givenOrder().isEmpty() && !(names.size() == maskFiles.size() && maskFiles.keySet().containsAll(names))) {
+    private GroupingResult group(Map<String, CoreMask> byTask) throws IOException {
+        List<String> names = m.givenOrder().isEmpty() ? List.copyOf(byTask.keySet()) : m.givenOrder();
+        if (!m.givenOrder().isEmpty() && !(names.size() == byTask.size() && byTask.keySet().containsAll(names))) {
             throw new IllegalArgumentException("CPI-FT setting '" + m.name() + "': order " + names + " must name every task once: "
-                    + maskFiles.keySet());
+                    + byTask.keySet());
         }
-        List<CoreMask> masks = new ArrayList<>();
-        for (String n : names) {
-            masks.add(MaskFile.read(maskFiles.get(n)));
-        }
+        List<CoreMask> masks = names.stream().map(byTask::get).toList();
         listener.stage(String.format(Locale.ROOT, "[%s] 3/5 grouping at tau %s", m.name(), m.tau()));
         GroupingResult g = Grouping.group(PackedMask.ofAll(masks, cfg.threads()), new GroupingParams(m.tau(), m.order(), cfg.seed()), cfg.threads());
         ObjectNode j = JSON.createObjectNode();

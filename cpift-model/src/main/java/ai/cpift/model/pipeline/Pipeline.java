@@ -42,8 +42,8 @@ public final class Pipeline {
         long started = System.nanoTime();
         checkSameRun(cfg, out, baselines);
         RunData data = RunData.prepare(cfg, out.resolve("data"), listener);
-        Path base = base(cfg, data, out.resolve("base"), listener);
         Trainings trainings = new Trainings(cfg, listener::training);
+        Path base = base(cfg, data, out.resolve("base"), trainings, listener);
         List<RunModel> models = new ArrayList<>();
         models.add(new RunModel("base", "base", "base", base, trainedBase(base)));
         List<ObjectNode> methods = new ArrayList<>();
@@ -67,7 +67,8 @@ public final class Pipeline {
     }
 
     /** The base model: given, or a random init pre-trained on the generic mixture. */
-    private static Path base(PipelineConfig cfg, RunData data, Path dir, PipelineListener listener) throws IOException {
+    private static Path base(PipelineConfig cfg, RunData data, Path dir, Trainings trainings, PipelineListener listener)
+            throws IOException {
         if (cfg.base().model() != null) {
             return cfg.base().model();
         }
@@ -88,7 +89,7 @@ public final class Pipeline {
         Path model = dir.resolve("model");
         listener.stage(String.format(Locale.ROOT, "[base] pre-training on the generic mixture %s, %d steps", data.pretrain(),
                 cfg.base().pretrain().steps()));
-        new Trainings(cfg, listener::training).train("pre-train", init, List.of(data.pretrain()), List.of(), model,
+        trainings.train("pre-train", init, List.of(data.pretrain()), List.of(), model,
                 cfg.base().pretrain(), cfg.seed());
         return model;
     }

@@ -62,7 +62,14 @@ final class RunReport {
             byId.put(m.id(), o);
         }
         ArrayNode mj = r.putArray("methods");
-        methods.forEach(mj::add);
+        for (ObjectNode m : methods) {
+            // Each probe's distance from the base, computed once above with the other models'.
+            for (JsonNode k : m.path("masks")) {
+                JsonNode probe = byId.get(m.path("name").asText() + "/probe/" + k.path("task").asText());
+                ((ObjectNode) k).put("probe_distance_from_base", probe.path("distance_from_base").asDouble());
+            }
+            mj.add(m);
+        }
         if (baselines != null) {
             JsonNode seq = baselines.path("sequential");
             if (seq.isObject()) {
