@@ -10,7 +10,6 @@ import org.roaringbitmap.buffer.ImmutableRoaringBitmap;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -73,7 +72,6 @@ public final class MaskFile {
         // core of scattered elements saves bytes); serialisation is per bitmap, spread over the cores.
         int[] sizes = ordered.stream().mapToInt(RoaringBitmap::serializedSizeInBytes).toArray();
         long offset = 0;
-        long[] offsets = new long[sizes.length];
         for (int i = 0; i < sizes.length; i++) {
             MaskTensor t = header.tensors().get(i);
             ObjectNode e = tensors.addObject();
@@ -85,7 +83,6 @@ public final class MaskFile {
             e.put("cardinality", t.cardinality());
             e.put("offset", offset);
             e.put("length", sizes[i]);
-            offsets[i] = offset;
             offset += sizes[i];
         }
         byte[] json = JSON.writeValueAsBytes(root);
