@@ -66,6 +66,24 @@ public final class Pipeline {
         return report;
     }
 
+    /**
+     * Only the run's inputs: the task datasets (made when {@code data.synth} asks) and the base model
+     * (pre-trained when {@code base.init} asks), under {@code out/data} and {@code out/base}; each is
+     * skipped when already there. What {@code cpift demo} submits to the services.
+     */
+    public static Prepared prepare(PipelineConfig cfg, Path out, PipelineListener listener) throws IOException {
+        RunData data = RunData.prepare(cfg, out.resolve("data"), listener);
+        Path base = base(cfg, data, out.resolve("base"), new Trainings(cfg, listener::training), listener);
+        return new Prepared(data.tasks(), base);
+    }
+
+    /** A run's inputs: the tasks' dataset files and the base model folder. */
+    public record Prepared(List<PipelineConfig.TaskFiles> tasks, Path base) {
+        public Prepared {
+            tasks = List.copyOf(tasks);
+        }
+    }
+
     /** The base model: given, or a random init pre-trained on the generic mixture. */
     private static Path base(PipelineConfig cfg, RunData data, Path dir, Trainings trainings, PipelineListener listener)
             throws IOException {
