@@ -14,8 +14,9 @@ import java.util.stream.Collectors;
 
 /**
  * Events as JSON: the record's components, times as ISO-8601 strings. Strict on read (an unknown field is
- * an error: a v1 reader must not silently drop what a writer meant), so a change of shape means a new
- * type version.
+ * an error: a v1 reader must not silently drop what a writer meant; so is a missing one, even a nullable
+ * one, which the writer always writes, as null if need be), so a change of shape means a new type
+ * version. The JSON Schemas of {@link EventSchemas} say the same.
  */
 public final class EventCodec {
     /** Every event class by its type string. */
@@ -29,6 +30,7 @@ public final class EventCodec {
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
             .build();
 
     private EventCodec() {

@@ -1,6 +1,7 @@
 package ai.cpift.events;
 
 import java.util.List;
+import java.util.Objects;
 
 /**
  * One consolidation stage: the group it served, the tasks it trained on, the frozen elements checked
@@ -11,5 +12,6 @@ public record StageOutcome(int stage, List<String> group, List<String> trainedOn
     public StageOutcome {
         group = List.copyOf(group);
         trainedOn = List.copyOf(trainedOn);
+        Objects.requireNonNull(model, "stage model");
     }
 }
