@@ -17,26 +17,45 @@ import java.util.concurrent.TimeoutException;
 /**
  * One child JVM of the stack, known by its pid file: the pid file outlives the JVM that started it,
  * which is what lets {@code cpift stack down} stop a stack that {@code cpift stack up} left running.
+ * The file holds the pid and the process' start time, so a pid the OS reused for another process is
+ * not taken for ours (the command line is no help: right after the start it is still the spawn helper's).
  */
-record Child(String name, Path pidFile, Path logFile, String marker) {
+record Child(String name, Path pidFile, Path logFile) {
     private static final Path SETSID = Path.of("/usr/bin/setsid");
 
-    /** The live process of the pid file, if it is still ours (the marker guards against a reused pid). */
+    /** The live process of the pid file, if it is still ours. */
     Optional<ProcessHandle> running() {
-        long pid = pid();
-        if (pid <= 0) {
+        String[] f = pidFileFields();
+        if (f.length == 0) {
             return Optional.empty();
         }
-        return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
-                .filter(h -> h.info().commandLine().map(c -> c.contains(marker)).orElse(true));
+        long started = f.length > 1 ? Long.parseLong(f[1]) : -1;
+        return ProcessHandle.of(Long.parseLong(f[0])).filter(ProcessHandle::isAlive)
+                .filter(h -> started < 0 || startMillis(h) < 0 || startMillis(h) == started);
     }
 
     long pid() {
+        String[] f = pidFileFields();
+        return f.length == 0 ? -1 : Long.parseLong(f[0]);
+    }
+
+    private String[] pidFileFields() {
         try {
-            return Files.exists(pidFile) ? Long.parseLong(Files.readString(pidFile).strip()) : -1;
+            if (!Files.exists(pidFile)) {
+                return new String[0];
+            }
+            String[] f = Files.readString(pidFile).strip().split("\\s+");
+            for (String x : f) {
+                Long.parseLong(x);
+            }
+            return f;
         } catch (IOException | NumberFormatException e) {
-            return -1;
+            return new String[0];
         }
+    }
+
+    private static long startMillis(ProcessHandle h) {
+        return h.info().startInstant().map(Instant::toEpochMilli).orElse(-1L);
     }
 
     /**
@@ -57,7 +76,7 @@ record Child(String name, Path pidFile, Path logFile, String marker) {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .start();
-        Files.writeString(pidFile, Long.toString(p.pid()));
+        Files.writeString(pidFile, p.pid() + " " + startMillis(p.toHandle()) + "\n");
         return p.toHandle();
     }
 

@@ -31,11 +31,16 @@ record Credentials(String accessKey, String secretKey) {
             }
             return new Credentials(a, s);
         }
-        SecureRandom rnd = new SecureRandom();
-        Credentials c = new Credentials(random(rnd, UPPER, 20), random(rnd, MIXED, 40));
+        Credentials c = random();
         PrivateFiles.write(f, "# S3 keys of the local cpift stack; generated once, reused on every start.\n"
                 + "accessKey=" + c.accessKey + "\nsecretKey=" + c.secretKey + "\n");
         return c;
+    }
+
+    /** Fresh keys: 20-character access key, 40-character secret, as AWS shapes them. */
+    static Credentials random() {
+        SecureRandom rnd = new SecureRandom();
+        return new Credentials(random(rnd, UPPER, 20), random(rnd, MIXED, 40));
     }
 
     private static String random(SecureRandom rnd, String alphabet, int n) {

@@ -34,8 +34,8 @@ public final class LocalStack {
         this.stopOnExit = stopOnExit;
         this.startTimeout = startTimeout;
         Path run = this.root.resolve("run");
-        this.kafka = new Child("kafka", run.resolve("kafka.pid"), run.resolve("kafka.log"), KafkaNode.class.getName());
-        this.s3 = new Child("s3", run.resolve("s3.pid"), run.resolve("s3.log"), "org.gaul.s3proxy.Main");
+        this.kafka = new Child("kafka", run.resolve("kafka.pid"), run.resolve("kafka.log"));
+        this.s3 = new Child("s3", run.resolve("s3.pid"), run.resolve("s3.log"));
     }
 
     /** The stack under {@code root} (like {@code <repo>/.cpift}), on the ports it last used or the defaults. */
