@@ -61,8 +61,7 @@ final class ContainerStack {
         }
         StackEndpoints e = new StackEndpoints(kafka.getBootstrapServers(), minio.getS3URL(), keys.accessKey(), keys.secretKey(),
                 StackEndpoints.DEFAULT_BUCKET);
-        MinioClient client = MinioClient.builder().endpoint(e.s3Endpoint()).credentials(e.accessKey(), e.secretKey()).build();
-        try {
+        try (MinioClient client = MinioClient.builder().endpoint(e.s3Endpoint()).credentials(e.accessKey(), e.secretKey()).build()) {
             if (!client.bucketExists(BucketExistsArgs.builder().bucket(e.bucket()).build())) {
                 client.makeBucket(MakeBucketArgs.builder().bucket(e.bucket()).build());
             }

@@ -65,7 +65,17 @@ final class Health {
     /** Waits for S3 and makes sure the bucket exists; wrong keys fail at once, they will not get better. */
     static void awaitS3(Child s3, StackEndpoints e, Deadline deadline, Path root) throws IOException {
         int port = URI.create(e.s3Endpoint()).getPort();
-        MinioClient client = MinioClient.builder().endpoint(e.s3Endpoint()).credentials(e.accessKey(), e.secretKey()).build();
+        // Closed at the end: its OkHttp dispatcher threads are not daemons and would hold a CLI JVM for a minute.
+        try (MinioClient client = MinioClient.builder().endpoint(e.s3Endpoint()).credentials(e.accessKey(), e.secretKey()).build()) {
+            awaitS3(s3, e, deadline, root, client, port);
+        } catch (IOException | RuntimeException ex) {
+            throw ex;
+        } catch (Exception ex) {
+            throw new IOException("closing the S3 client of " + e.s3Endpoint() + " failed", ex);
+        }
+    }
+
+    private static void awaitS3(Child s3, StackEndpoints e, Deadline deadline, Path root, MinioClient client, int port) throws IOException {
         Exception last = null;
         while (true) {
             if (s3.running().isEmpty()) {

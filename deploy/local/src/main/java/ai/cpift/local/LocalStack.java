@@ -188,6 +188,8 @@ public final class LocalStack {
 
     private List<String> kafkaCommand(StackPorts ports) {
         List<String> cmd = new ArrayList<>(List.of(JavaLauncher.java(), "-Xms64m", "-Xmx384m", "-XX:+UseSerialGC",
+                // C1 only: far less JIT work at start on a small shared machine; a local broker is never the bottleneck.
+                "-XX:TieredStopAtLevel=1",
                 "--enable-native-access=ALL-UNNAMED", "-Djava.awt.headless=true"));
         watchArg(cmd);
         cmd.addAll(List.of("-cp", JavaLauncher.kafkaClasspath(), KafkaNode.class.getName(), root.resolve("kafka").toString(),
