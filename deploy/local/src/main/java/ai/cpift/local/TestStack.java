@@ -40,6 +40,11 @@ public final class TestStack {
                 return new StackEndpoints(kafka, System.getProperty(PROP + "s3"), System.getProperty(PROP + "access"),
                         System.getProperty(PROP + "secret"), System.getProperty(PROP + "bucket"));
             }
+            String failed = System.getProperty(PROP + "error");
+            if (failed != null) {
+                // Every test class asks; a start that failed once is not retried for a minute each time.
+                throw new IllegalStateException("cpift test stack: the first start in this JVM failed: " + failed);
+            }
             StackEndpoints e;
             try {
                 e = switch (mode()) {
@@ -48,7 +53,11 @@ public final class TestStack {
                     default -> embedded();
                 };
             } catch (IOException ex) {
+                System.setProperty(PROP + "error", ex.getMessage());
                 throw new UncheckedIOException("cpift test stack: " + ex.getMessage(), ex);
+            } catch (RuntimeException ex) {
+                System.setProperty(PROP + "error", String.valueOf(ex.getMessage()));
+                throw ex;
             }
             System.setProperty(PROP + "kafka", e.kafkaBootstrap());
             System.setProperty(PROP + "s3", e.s3Endpoint());
