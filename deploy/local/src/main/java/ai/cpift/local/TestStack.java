@@ -27,7 +27,8 @@ public final class TestStack {
     // one stack per loader: the shared endpoints live in system properties, guarded by an interned string,
     // both of which every loader of this JVM sees.
     private static final Object LOCK = "ai.cpift.local.TestStack.lock".intern();
-    private static final String PROP = "cpift.test.stack.";
+    // not under "cpift.": the services' config mapping of that prefix rejects keys it does not know
+    private static final String PROP = "cpift-test-stack.";
 
     private TestStack() {
     }
