@@ -75,7 +75,9 @@ public final class StatusPrinter {
 
     private static String scores(Map<String, Double> s) {
         List<String> parts = new ArrayList<>();
-        s.forEach((model, v) -> parts.add(String.format(Locale.ROOT, "%s %.1f%%", model, v)));
+        Set<String> order = new LinkedHashSet<>(MODELS);
+        order.addAll(s.keySet());
+        order.stream().filter(s::containsKey).forEach(m -> parts.add(String.format(Locale.ROOT, "%s %.1f%%", m, s.get(m))));
         return parts.isEmpty() ? "" : "exact match " + String.join(", ", parts);
     }
 
