@@ -1,10 +1,12 @@
 package ai.cpift.cli.connect;
 
+import ai.cpift.local.StackEndpoints;
 import ai.cpift.platform.kafka.KafkaSettings;
 import ai.cpift.platform.store.StoreConfig;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -43,18 +45,21 @@ public final class StackOptions {
         String home = env.get("CPIFT_HOME");
         Path root = (home == null || home.isBlank() ? Path.of("") : Path.of(home)).toAbsolutePath().resolve(".cpift");
         String secret = env.get(SECRET_ENV) != null && !env.get(SECRET_ENV).isBlank() ? env.get(SECRET_ENV) : secretKey;
-        StackFile file = kafka != null && s3Endpoint != null && accessKey != null && secret != null ? null : StackFile.read(root);
+        StackEndpoints file = kafka != null && s3Endpoint != null && accessKey != null && secret != null ? null : readStack(root);
         if (file == null && (kafka == null || s3Endpoint == null || accessKey == null || secret == null)) {
-            throw new IOException("no stack to talk to: " + root.resolve(StackFile.FILE_NAME) + " does not exist and "
+            throw new IOException("no stack to talk to: " + root.resolve(StackEndpoints.FILE_NAME) + " does not exist and "
                     + missing(secret) + " not given; fix: start the local stack with ./cpift stack up, or give --kafka, "
                     + "--s3-endpoint, --s3-access-key and " + SECRET_ENV + " (or --s3-secret-key)");
         }
-        String k = pick(kafka, file == null ? null : file.kafkaBootstrap(), "kafkaBootstrap", root);
-        String s3 = pick(s3Endpoint, file == null ? null : file.s3Endpoint(), "s3Endpoint", root);
-        String access = pick(accessKey, file == null ? null : file.accessKey(), "accessKey", root);
-        String sec = pick(secret, file == null ? null : file.secretKey(), "secretKey", root);
-        String b = bucket != null ? bucket : file != null && file.bucket() != null ? file.bucket() : DEFAULT_BUCKET;
-        return new Endpoints(KafkaSettings.of(k), new StoreConfig(s3, access, sec, b));
+        return new Endpoints(KafkaSettings.of(kafka != null ? kafka : file.kafkaBootstrap()),
+                new StoreConfig(s3Endpoint != null ? s3Endpoint : file.s3Endpoint(), accessKey != null ? accessKey : file.accessKey(),
+                        secret != null ? secret : file.secretKey(),
+                        bucket != null ? bucket : file != null ? file.bucket() : DEFAULT_BUCKET));
+    }
+
+    /** The local stack's endpoints, or null when no stack was started under {@code root}. */
+    private static StackEndpoints readStack(Path root) throws IOException {
+        return Files.exists(root.resolve(StackEndpoints.FILE_NAME)) ? StackEndpoints.read(root) : null;
     }
 
     private String missing(String secret) {
@@ -72,16 +77,5 @@ public final class StackOptions {
             b.append(b.isEmpty() ? "" : ", ").append(SECRET_ENV);
         }
         return b + (b.indexOf(",") < 0 ? " is" : " are");
-    }
-
-    private static String pick(String given, String fromFile, String field, Path root) throws IOException {
-        if (given != null) {
-            return given;
-        }
-        if (fromFile == null) {
-            throw new IOException(root.resolve(StackFile.FILE_NAME) + " has no " + field + "; fix: run ./cpift stack down, then "
-                    + "./cpift stack up to write it again");
-        }
-        return fromFile;
     }
 }
