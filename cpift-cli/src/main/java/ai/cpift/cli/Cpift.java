@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
                 ai.cpift.cli.submit.SubmitCommand.class,
                 ai.cpift.cli.status.StatusCommand.class,
                 ai.cpift.cli.audit.AuditCommand.class,
+                ai.cpift.cli.demo.DemoCommand.class,
         })
 public final class Cpift {
 
