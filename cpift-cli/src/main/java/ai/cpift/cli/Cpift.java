@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
                 ai.cpift.cli.data.DataCommand.class,
                 ai.cpift.cli.run.RunCommand.class,
                 ai.cpift.cli.bench.BenchCommand.class,
+                ai.cpift.cli.stack.StackCommand.class,
         })
 public final class Cpift {
 
