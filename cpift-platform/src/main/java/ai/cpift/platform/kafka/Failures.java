@@ -34,6 +34,17 @@ public final class Failures {
         };
     }
 
+    /** Whether {@code error} comes from a server that did not answer (connection refused or reset, timeout). */
+    public static boolean unreachable(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.net.ConnectException || t instanceof java.net.SocketTimeoutException
+                    || t instanceof java.net.UnknownHostException || t instanceof java.net.NoRouteToHostException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The message chain, outermost first, with the exception's type where it has no message. */
     static String reason(Throwable error) {
         StringBuilder b = new StringBuilder();

@@ -155,4 +155,22 @@ class StageWorkerTest {
             }
         }
     }
+
+    @Test
+    void aServerThatDidNotAnswerIsRetriedNotReportedAsBadInput() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        StageHandler flaky = (in, c) -> {
+            if (calls.incrementAndGet() == 1) {
+                throw new java.io.IOException("S3 http://127.0.0.1:1 bucket cpift, object x", new java.net.ConnectException("Connection refused"));
+            }
+            return List.of(answer((TaskRegistered) in, c));
+        };
+        try (StageWorker w = worker(kafka, flaky, Duration.ofSeconds(5)); EventPublisher pub = new EventPublisher(kafka, "test")) {
+            pub.publish(registered("flaky"));
+            List<CpiftEvent> out = await(List.of(Topics.MASK_COMPUTED, Topics.STAGE_FAILED), s -> !s.isEmpty());
+            assertEquals(1, out.size());
+            assertTrue(out.getFirst() instanceof MaskComputed, out.toString());
+            assertEquals(2, calls.get());
+        }
+    }
 }
