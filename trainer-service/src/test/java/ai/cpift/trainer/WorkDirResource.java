@@ -1,0 +1,29 @@
+package ai.cpift.trainer;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.util.Map;
+
+/**
+ * A fresh work dir per test JVM: the trainer resumes whatever it finds in its work dir, so a folder
+ * left by an earlier test run (the stack, and so the bucket, is new each time) would change what a
+ * test sees.
+ */
+public final class WorkDirResource implements QuarkusTestResourceLifecycleManager {
+    @Override
+    public Map<String, String> start() {
+        try {
+            return Map.of("cpift.work-dir", Files.createTempDirectory("cpift-trainer-test-").toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void stop() {
+        // the JVM's temp files: left for a look after a failed run
+    }
+}
