@@ -2,7 +2,6 @@ package ai.cpift.service;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-import io.smallrye.config.WithDefaults;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,7 +29,6 @@ public interface PlatformConfig {
     int threads();
 
     /** Kafka client overrides, e.g. {@code cpift.kafka."consumer.max.poll.interval.ms"=600000}. */
-    @WithDefaults
     Map<String, String> kafka();
 
     interface S3 {
