@@ -26,7 +26,7 @@ final class ConsolidationReport {
                        int evalMaxNewTokens) throws JsonProcessingException {
         ObjectMapper json = EventCodec.mapper();
         ObjectNode o = json.createObjectNode();
-        o.put("pipeline", in.meta().pipeline()).put("generation", in.generation()).put("model_fused_event", in.meta().id());
+        o.put("pipeline", in.meta().pipeline()).put("generation", in.generation());
         o.set("settings", json.valueToTree(in.settings()));
         o.put("base", in.base().prefix()).put("fused", in.fused().prefix());
         o.put("consolidated", stages.getLast().outcome().model().prefix());

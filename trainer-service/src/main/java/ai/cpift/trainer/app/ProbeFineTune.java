@@ -20,6 +20,7 @@ import org.jboss.logging.Logger;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,7 +55,7 @@ public class ProbeFineTune {
             LOG.infof("%s: the probe at %s is stored already; reused, not trained again", taskId, prefix);
             return answer(in, context, stored.get(), json(store, stored.get(), SftTrainer.SUMMARY), json(store, stored.get(), EVAL));
         }
-        Path dir = work.workDir("probe", pipeline + "_" + in.task(), List.of(in.base(), in.train(), in.eval(), in.settings()));
+        Path dir = work.workDir("probe", pipeline + "_" + in.task(), Arrays.asList(in.base(), in.train(), in.eval(), in.settings()));
         LocalNames names = new LocalNames();
         try {
             Path base = work.model(in.base());
