@@ -19,6 +19,11 @@ import picocli.CommandLine.Command;
                 ai.cpift.cli.data.DataCommand.class,
                 ai.cpift.cli.run.RunCommand.class,
                 ai.cpift.cli.bench.BenchCommand.class,
+                ai.cpift.cli.stack.StackCommand.class,
+                ai.cpift.cli.submit.SubmitCommand.class,
+                ai.cpift.cli.status.StatusCommand.class,
+                ai.cpift.cli.audit.AuditCommand.class,
+                ai.cpift.cli.demo.DemoCommand.class,
         })
 public final class Cpift {
 

@@ -25,6 +25,12 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
             cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": " + t.getMessage());
             return USER_ERROR;
         }
+        if (t instanceof org.apache.kafka.common.KafkaException k) {
+            // The broker did not answer in time or refused: the stack's state, not a bug of the command.
+            cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": Kafka: " + k.getMessage()
+                    + "; fix: check the broker runs (./cpift stack status) and --kafka names it");
+            return USER_ERROR;
+        }
         t.printStackTrace(cmd.getErr());
         return 1;
     }

@@ -11,11 +11,11 @@ import java.util.Locale;
  * A pipeline's progress on standard error: a line per stage, and for each training a line at most
  * every 10 seconds (and at its end) with step, loss, speed and ETA.
  */
-final class RunLog implements PipelineListener {
+public final class RunLog implements PipelineListener {
     private final PrintWriter err;
     private final long started = System.nanoTime();
 
-    RunLog(PrintWriter err) {
+    public RunLog(PrintWriter err) {
         this.err = err;
     }
 

@@ -61,12 +61,15 @@ final class ContainerStack {
         }
         StackEndpoints e = new StackEndpoints(kafka.getBootstrapServers(), minio.getS3URL(), keys.accessKey(), keys.secretKey(),
                 StackEndpoints.DEFAULT_BUCKET);
-        try (MinioClient client = MinioClient.builder().endpoint(e.s3Endpoint()).credentials(e.accessKey(), e.secretKey()).build()) {
+        MinioClient client = MinioClient.builder().endpoint(e.s3Endpoint()).credentials(e.accessKey(), e.secretKey()).build();
+        try {
             if (!client.bucketExists(BucketExistsArgs.builder().bucket(e.bucket()).build())) {
                 client.makeBucket(MakeBucketArgs.builder().bucket(e.bucket()).build());
             }
         } catch (Exception ex) {
             throw new IOException("creating bucket " + e.bucket() + " in the MinIO container at " + e.s3Endpoint() + " failed: " + ex, ex);
+        } finally {
+            Health.close(client);
         }
         return e;
     }

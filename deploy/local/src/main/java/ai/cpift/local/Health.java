@@ -66,12 +66,22 @@ final class Health {
     static void awaitS3(Child s3, StackEndpoints e, Deadline deadline, Path root) throws IOException {
         int port = URI.create(e.s3Endpoint()).getPort();
         // Closed at the end: its OkHttp dispatcher threads are not daemons and would hold a CLI JVM for a minute.
-        try (MinioClient client = MinioClient.builder().endpoint(e.s3Endpoint()).credentials(e.accessKey(), e.secretKey()).build()) {
+        MinioClient client = MinioClient.builder().endpoint(e.s3Endpoint()).credentials(e.accessKey(), e.secretKey()).build();
+        try {
             awaitS3(s3, e, deadline, root, client, port);
-        } catch (IOException | RuntimeException ex) {
-            throw ex;
-        } catch (Exception ex) {
-            throw new IOException("closing the S3 client of " + e.s3Endpoint() + " failed", ex);
+        } finally {
+            close(client);
+        }
+    }
+
+    /** Releases the client's threads and connections; nothing it held matters once the check is over. */
+    static void close(MinioClient client) {
+        try {
+            client.close();
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+        } catch (Exception ignored) {
+            // Only pools of a finished check.
         }
     }
 

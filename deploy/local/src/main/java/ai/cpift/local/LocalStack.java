@@ -94,7 +94,7 @@ public final class LocalStack {
         StackPorts ports = ports();
         if ((kafkaRunning || s3Running) && saved != null && !saved.equals(ports)) {
             throw new IOException("the stack under " + root + " already runs on ports " + saved + ", not " + ports
-                    + ": stop it first (cpift stack down --home " + root.getParent() + ")");
+                    + ": stop it first (cpift stack down --home " + root + ")");
         }
         if (stopOnExit) {
             installHook();

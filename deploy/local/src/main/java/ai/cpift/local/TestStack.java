@@ -27,7 +27,8 @@ public final class TestStack {
     // one stack per loader: the shared endpoints live in system properties, guarded by an interned string,
     // both of which every loader of this JVM sees.
     private static final Object LOCK = "ai.cpift.local.TestStack.lock".intern();
-    private static final String PROP = "cpift.test.stack.";
+    // not under "cpift.": the services' config mapping of that prefix rejects keys it does not know
+    private static final String PROP = "cpift-test-stack.";
 
     private TestStack() {
     }
@@ -40,6 +41,11 @@ public final class TestStack {
                 return new StackEndpoints(kafka, System.getProperty(PROP + "s3"), System.getProperty(PROP + "access"),
                         System.getProperty(PROP + "secret"), System.getProperty(PROP + "bucket"));
             }
+            String failed = System.getProperty(PROP + "error");
+            if (failed != null) {
+                // Every test class asks; a start that failed once is not retried for a minute each time.
+                throw new IllegalStateException("cpift test stack: the first start in this JVM failed: " + failed);
+            }
             StackEndpoints e;
             try {
                 e = switch (mode()) {
@@ -48,7 +54,11 @@ public final class TestStack {
                     default -> embedded();
                 };
             } catch (IOException ex) {
+                System.setProperty(PROP + "error", ex.getMessage());
                 throw new UncheckedIOException("cpift test stack: " + ex.getMessage(), ex);
+            } catch (RuntimeException ex) {
+                System.setProperty(PROP + "error", String.valueOf(ex.getMessage()));
+                throw ex;
             }
             System.setProperty(PROP + "kafka", e.kafkaBootstrap());
             System.setProperty(PROP + "s3", e.s3Endpoint());
