@@ -5,6 +5,7 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 
 /**
@@ -16,7 +17,9 @@ public final class WorkDirResource implements QuarkusTestResourceLifecycleManage
     @Override
     public Map<String, String> start() {
         try {
-            return Map.of("cpift.work-dir", Files.createTempDirectory("cpift-trainer-test-").toString());
+            // under the module's target/ rather than the shared /tmp, where other processes run and clean up
+            Path target = Files.createDirectories(Path.of("target"));
+            return Map.of("cpift.work-dir", Files.createTempDirectory(target, "work-").toAbsolutePath().toString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -24,6 +27,6 @@ public final class WorkDirResource implements QuarkusTestResourceLifecycleManage
 
     @Override
     public void stop() {
-        // the JVM's temp files: left for a look after a failed run
+        // left for a look after a failed run; mvn clean removes it
     }
 }
