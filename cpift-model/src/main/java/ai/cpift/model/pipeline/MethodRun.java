@@ -15,6 +15,7 @@ import ai.cpift.core.mask.MaskFile;
 import ai.cpift.core.progress.ProgressListener;
 import ai.cpift.core.region.CoreRegion;
 import ai.cpift.core.region.CoreRegionParams;
+import ai.cpift.model.data.BalancedSampleFile;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -103,7 +104,7 @@ final class MethodRun {
                 }
             }
             Path stageDir = dir.resolve("consolidation").resolve("stage-" + (k + 1));
-            Path data = Trainings.sample(trainFiles, m.perTask(), cfg.seed() + k, dir.resolve("consolidation").resolve("stage-" + (k + 1) + ".jsonl"));
+            Path data = BalancedSampleFile.write(trainFiles, m.perTask(), cfg.seed() + k, dir.resolve("consolidation").resolve("stage-" + (k + 1) + ".jsonl"));
             listener.stage(String.format(Locale.ROOT, "[%s] 5/5 consolidation stage %d/%d on %s, freezing the cores of %d earlier task(s)",
                     m.name(), k + 1, g.groups().size(), trainFiles.keySet(), frozen.size()));
             ObjectNode tj = trainings.train(m.name() + " stage " + (k + 1), prev, List.of(data), frozenFiles, stageDir, m.consolidation(), cfg.seed());

@@ -1,6 +1,5 @@
 package ai.cpift.model.pipeline;
 
-import ai.cpift.model.data.BalancedSampler;
 import ai.cpift.model.train.SftTrainer;
 import ai.cpift.model.train.TrainJob;
 import ai.cpift.model.train.TrainListener;
@@ -9,14 +8,8 @@ import ai.cpift.model.train.TrainSummary;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -43,32 +36,5 @@ final class Trainings {
                 .withMaxLength(cfg.maxLength()).withSeed(seed).withIntervals(10, CHECKPOINT_EVERY).withThreads(cfg.threads());
         TrainSummary s = SftTrainer.run(TrainJob.of(model, data, freeze, out, p), listeners.apply(label));
         return s.json();
-    }
-
-    /**
-     * Writes a balanced sample of {@code perTask} lines of each task's training file, mixed, to
-     * {@code file} (once: an existing file is kept, so a resumed run trains on the same sample).
-     * Lines are copied as they are, so the sample keeps each example's exact text.
-     */
-    static Path sample(Map<String, Path> trainFiles, int perTask, long seed, Path file) throws IOException {
-        if (Files.isRegularFile(file)) {
-            return file;
-        }
-        Map<String, List<String>> lines = new LinkedHashMap<>();
-        for (Map.Entry<String, Path> e : trainFiles.entrySet()) {
-            List<String> nonBlank = new ArrayList<>();
-            for (String l : Files.readAllLines(e.getValue(), StandardCharsets.UTF_8)) {
-                if (!l.isBlank()) {
-                    nonBlank.add(l);
-                }
-            }
-            lines.put(e.getKey(), nonBlank);
-        }
-        List<String> mixed = BalancedSampler.sample(lines, perTask, seed);
-        Files.createDirectories(file.toAbsolutePath().getParent());
-        Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
-        Files.write(tmp, mixed, StandardCharsets.UTF_8);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        return file;
     }
 }
