@@ -71,9 +71,14 @@ class PlatformIT {
     }
 
     @AfterAll
-    static void stop() {
+    static void stop() throws IOException {
         if (services != null) {
             services.close();
+        }
+        if (home != null) {
+            try (var files = Files.walk(home)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
         }
     }
 
@@ -129,12 +134,16 @@ class PlatformIT {
         submit(p, inputs.tasks().subList(0, 3));
         PipelineLogs.await(kafka, p, STAGE, e -> !PipelineLogs.of(e, TrainingProgressed.class).isEmpty());
         services.get("trainer").kill(); // SIGKILL mid-fine-tune: nothing committed, nothing cleaned up
+        java.time.Instant killed = java.time.Instant.now();
         services.start("trainer", Duration.ofMinutes(3));
         List<CpiftEvent> log = PipelineLogs.await(kafka, p, STAGE, e -> PipelineLogs.of(e, ModelConsolidated.class).size() == 1);
         Thread.sleep(3000); // a duplicate answer would show up now
         log = PipelineLogs.await(kafka, p, Duration.ofSeconds(10), e -> PipelineLogs.of(e, ModelConsolidated.class).size() >= 1);
         assertEquals(List.of(), PipelineLogs.of(log, StageFailed.class));
         assertEquals(3, PipelineLogs.of(log, TaskFineTuned.class).size(), "each task fine-tuned once");
+        for (TaskFineTuned t : PipelineLogs.of(log, TaskFineTuned.class)) {
+            assertTrue(t.meta().time().isAfter(killed), "the killed trainer answered nothing: " + t.task() + " at " + t.meta().time());
+        }
         assertEquals(3, PipelineLogs.of(log, MaskComputed.class).size());
         assertEquals(1, PipelineLogs.of(log, ClustersFormed.class).size());
         assertEquals(1, PipelineLogs.of(log, ModelFused.class).size());
@@ -170,7 +179,7 @@ class PlatformIT {
 
     private static void submit(String pipeline, List<PipelineConfig.TaskFiles> tasks) {
         List<String> a = new ArrayList<>(List.of("submit", "--pipeline", pipeline, "--base", inputs.base().toString(),
-                "--probe-steps", "30", "--probe-lr", "3e-3", "--probe-batch", "8", "--tau", "0.1", "--seed", "3",
+                "--probe-steps", "60", "--probe-lr", "3e-3", "--probe-batch", "8", "--tau", "0.1", "--seed", "3",
                 "--consolidation-steps", "10", "--consolidation-batch", "8", "--per-task", "16", "--max-length", "96"));
         for (PipelineConfig.TaskFiles t : tasks) {
             a.add("--task");
