@@ -50,7 +50,7 @@ public class Consolidation {
         this.work = work;
     }
 
-    public ModelConsolidated run(ModelFused in, StageContext context) throws StageInputException, IOException {
+    public ModelConsolidated run(ModelFused in, StageContext context) throws Exception {
         String pipeline = in.meta().pipeline();
         int g = in.generation();
         Map<String, TaskCore> tasks = tasksOf(in);

@@ -1,5 +1,6 @@
 package ai.cpift.trainer.app;
 
+import ai.cpift.platform.kafka.Failures;
 import org.jboss.logging.Logger;
 
 import java.nio.file.Path;
@@ -50,9 +51,13 @@ final class LocalNames {
     /**
      * The failure to report for {@code e}, met while doing {@code what}: the message says what was being
      * done and names objects, not work files. The original goes to the log only: as a cause it would add
-     * its local paths to the stage-failed reason.
+     * its local paths to the stage-failed reason. A server that did not answer is not the input's fault:
+     * that failure goes up unchanged, so the stage worker sees its cause and retries the input.
      */
-    StageInputException failure(String what, Exception e) {
+    Exception failure(String what, Exception e) {
+        if (Failures.unreachable(e)) {
+            return e;
+        }
         if (e instanceof StageInputException) {
             LOG.debugf("%s failed: %s", what, e.getMessage());
         } else if (e instanceof RuntimeException && !(e instanceof IllegalArgumentException)) {

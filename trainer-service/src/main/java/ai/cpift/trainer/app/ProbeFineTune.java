@@ -45,7 +45,7 @@ public class ProbeFineTune {
         this.work = work;
     }
 
-    public TaskFineTuned run(TaskRegistered in, StageContext context) throws StageInputException, IOException {
+    public TaskFineTuned run(TaskRegistered in, StageContext context) throws Exception {
         String pipeline = in.meta().pipeline();
         String taskId = Names.taskId(pipeline, in.task());
         String prefix = ObjectKeys.probe(pipeline, in.task());
