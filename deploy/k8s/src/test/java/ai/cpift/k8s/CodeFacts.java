@@ -35,9 +35,6 @@ final class CodeFacts {
     /** One service module: its config keys (exact, and prefixes of maps) and its stage binding. */
     record Service(String module, Set<String> keys, Set<String> mapPrefixes, String stage, List<Topic<?>> inputs,
                    Properties properties) {
-        boolean reads(String key) {
-            return keys.contains(key) || mapPrefixes.stream().anyMatch(p -> key.startsWith(p + "."));
-        }
     }
 
     private CodeFacts() {
