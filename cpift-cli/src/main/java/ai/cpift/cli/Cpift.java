@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
                 ai.cpift.cli.status.StatusCommand.class,
                 ai.cpift.cli.audit.AuditCommand.class,
                 ai.cpift.cli.demo.DemoCommand.class,
+                ai.cpift.cli.demo.ServeCommand.class,
         })
 public final class Cpift {
 

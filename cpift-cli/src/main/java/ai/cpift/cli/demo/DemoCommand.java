@@ -62,11 +62,11 @@ public final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
-        Path repo = repo();
+        Path repo = ServiceJars.repo();
         Path root = home.root();
         PipelineConfig cfg = PipelineConfig.load(config == null ? repo.resolve("examples").resolve("demo.yaml") : config);
         Threads.beforeEngineStarts(cfg.threads());
-        buildServicesIfMissing(repo, err);
+        ServiceJars.buildIfMissing(repo, err);
         say(err, "starting the local stack (Kafka, S3) in " + root);
         StackEndpoints endpoints = LocalStack.at(root).up();
         say(err, "preparing the demo's tasks and base model (pre-training the base the first time, a few minutes)");
@@ -128,35 +128,6 @@ public final class DemoCommand implements Callable<Integer> {
         c.setOut(spec.commandLine().getOut());
         c.setErr(spec.commandLine().getErr());
         return c.execute(args.toArray(String[]::new));
-    }
-
-    /** The service jars are built by Maven the first time (like the ./cpift script builds the CLI). */
-    private static void buildServicesIfMissing(Path repo, PrintWriter err) throws IOException, InterruptedException {
-        List<String> missing = PlatformServices.NAMES.stream().filter(n -> !Files.isRegularFile(PlatformServices.jar(repo, n))).toList();
-        if (missing.isEmpty()) {
-            return;
-        }
-        say(err, "building the services " + missing + " (first run only, a few minutes)");
-        String modules = String.join(",", missing.stream().map(n -> n + "-service").toList());
-        ProcessBuilder pb = new ProcessBuilder("mvn", "-q", "-B", "-DskipTests", "package", "-pl", modules, "-am").directory(repo.toFile())
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.INHERIT);
-        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
-        int rc = pb.start().waitFor();
-        if (rc != 0) {
-            throw new IOException("building " + modules + " failed (mvn exit " + rc + "); fix: run mvn -DskipTests package -pl " + modules
-                    + " -am in " + repo + " and read its errors");
-        }
-    }
-
-    /** The repository: $CPIFT_HOME (set by ./cpift), else the working directory. */
-    private static Path repo() {
-        String h = System.getenv("CPIFT_HOME");
-        Path p = (h == null || h.isBlank() ? Path.of("") : Path.of(h)).toAbsolutePath().normalize();
-        if (!Files.isRegularFile(p.resolve("pom.xml")) || !Files.isDirectory(p.resolve("trainer-service"))) {
-            throw new IllegalArgumentException("cpift demo runs from the repository: " + p + " is not it; fix: run ./cpift demo "
-                    + "from the clone (the script sets CPIFT_HOME)");
-        }
-        return p;
     }
 
     static void say(PrintWriter err, String line) {
