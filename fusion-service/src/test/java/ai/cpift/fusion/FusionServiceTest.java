@@ -1,5 +1,6 @@
 package ai.cpift.fusion;
 
+import ai.cpift.service.testing.Fixtures;
 import ai.cpift.core.checkpoint.Checkpoint;
 import ai.cpift.core.checkpoint.CheckpointDigest;
 import ai.cpift.core.fusion.CoreFusion;
@@ -41,7 +42,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import static ai.cpift.fusion.Fixtures.shapes;
+import static ai.cpift.service.testing.Fixtures.shapes;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;

@@ -1,5 +1,6 @@
 package ai.cpift.mask;
 
+import ai.cpift.service.testing.Fixtures;
 import ai.cpift.core.checkpoint.Checkpoint;
 import ai.cpift.core.checkpoint.CheckpointDigest;
 import ai.cpift.core.mask.CoreMask;
@@ -41,7 +42,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
-import static ai.cpift.mask.Fixtures.shapes;
+import static ai.cpift.service.testing.Fixtures.shapes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;

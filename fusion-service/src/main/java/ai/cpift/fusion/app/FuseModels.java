@@ -1,5 +1,6 @@
 package ai.cpift.fusion.app;
 
+import ai.cpift.service.Places;
 import ai.cpift.core.checkpoint.CheckpointWriter;
 import ai.cpift.core.fusion.CoreFusion;
 import ai.cpift.core.fusion.FusionOptions;

@@ -1,5 +1,6 @@
 package ai.cpift.mask.app;
 
+import ai.cpift.service.Places;
 import ai.cpift.core.checkpoint.Checkpoint;
 import ai.cpift.core.checkpoint.CheckpointDigest;
 import ai.cpift.core.checkpoint.CheckpointWriter;

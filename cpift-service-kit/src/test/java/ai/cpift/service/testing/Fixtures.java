@@ -1,4 +1,4 @@
-package ai.cpift.fusion;
+package ai.cpift.service.testing;
 
 import ai.cpift.core.checkpoint.CheckpointWriter;
 import ai.cpift.core.safetensors.DType;
@@ -24,22 +24,25 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Tiny float32 checkpoints, pipeline settings and a reader of the service's answers, for the service tests. */
-final class Fixtures {
+/**
+ * Tiny float32 checkpoints, pipeline settings and a reader of a service's answers, shared by the
+ * services' tests (this module's test jar).
+ */
+public final class Fixtures {
     private Fixtures() {
     }
 
-    static PipelineSettings settings(double topPercent) {
+    public static PipelineSettings settings(double topPercent) {
         return new PipelineSettings(new Training(10, 1e-3, 0, 4), topPercent, 0.1, "random", 7, new Training(10, 1e-3, 0, 4), 4,
                 "group", 64);
     }
 
-    static EventMeta meta(String pipeline) {
+    public static EventMeta meta(String pipeline) {
         return new EventMeta(EventIds.random(), pipeline, null, "test", Instant.now());
     }
 
     /** A Hugging Face folder at {@code dir} holding {@code tensors} (name → values) with the given shapes, float32. */
-    static Path model(Path dir, Map<String, long[]> shapes, Map<String, float[]> tensors) throws IOException {
+    public static Path model(Path dir, Map<String, long[]> shapes, Map<String, float[]> tensors) throws IOException {
         List<TensorSpec> specs = new ArrayList<>();
         shapes.forEach((n, s) -> specs.add(new TensorSpec(n, DType.F32, s)));
         try (CheckpointWriter w = CheckpointWriter.create(dir, specs, CheckpointWriter.DEFAULT_MAX_SHARD_BYTES)) {
@@ -50,7 +53,7 @@ final class Fixtures {
         return dir;
     }
 
-    static Map<String, long[]> shapes(Object... nameShape) {
+    public static Map<String, long[]> shapes(Object... nameShape) {
         Map<String, long[]> m = new LinkedHashMap<>();
         for (int i = 0; i < nameShape.length; i += 2) {
             m.put((String) nameShape[i], (long[]) nameShape[i + 1]);
@@ -59,16 +62,16 @@ final class Fixtures {
     }
 
     /** Collects what the service emits and finds the answers to an input by its id (the cause). */
-    static final class Answers implements AutoCloseable {
+    public static final class Answers implements AutoCloseable {
         private final EventReader reader;
         private final List<CpiftEvent> seen = new ArrayList<>();
 
-        Answers(KafkaSettings kafka, List<Topic<?>> topics) {
+        public Answers(KafkaSettings kafka, List<Topic<?>> topics) {
             reader = new EventReader(kafka, "test-" + EventIds.random(), topics);
         }
 
         /** The first answer to {@code inputId}, waiting up to {@code timeout}. */
-        CpiftEvent await(String inputId, Duration timeout) {
+        public CpiftEvent await(String inputId, Duration timeout) {
             long end = System.nanoTime() + timeout.toNanos();
             while (System.nanoTime() < end) {
                 List<CpiftEvent> a = answersTo(inputId);
@@ -83,11 +86,11 @@ final class Fixtures {
         }
 
         /** Every answer to {@code inputId} read so far (read everything committed first). */
-        List<CpiftEvent> answersTo(String inputId) {
+        public List<CpiftEvent> answersTo(String inputId) {
             return seen.stream().filter(e -> inputId.equals(e.meta().cause())).toList();
         }
 
-        void readAll() {
+        public void readAll() {
             reader.readToEnd().forEach(e -> seen.add(e.event()));
         }
 
@@ -97,7 +100,7 @@ final class Fixtures {
         }
     }
 
-    static Path temp(String name) throws IOException {
+    public static Path temp(String name) throws IOException {
         return Files.createTempDirectory("cpift-" + name + "-");
     }
 }
