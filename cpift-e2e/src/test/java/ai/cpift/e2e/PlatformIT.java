@@ -122,6 +122,7 @@ class PlatformIT {
 
         Run audit = cpift("audit", "--pipeline", p);
         assertEquals(0, audit.rc(), audit.out());
+        assertTrue(handled("mask") >= 4, "the mask service's metrics count its answers");
         for (Artifact a : List.of(c1.report(), g2.grouping())) {
             assertTrue(audit.out().contains(a.key()) && audit.out().contains(a.sha256()), "audit lists " + a.key() + ":\n" + audit.out());
         }
@@ -150,6 +151,17 @@ class PlatformIT {
         assertEquals(firstRun, weights(log), "the same weights as the run without a fault");
         Run audit = cpift("audit", "--pipeline", p);
         assertEquals(0, audit.rc(), audit.out());
+    }
+
+    /** The {@code cpift_stage_inputs_total{outcome="handled"}} counter of a service, from its Prometheus endpoint. */
+    private static double handled(String service) throws Exception {
+        var uri = java.net.URI.create("http://127.0.0.1:" + services.spec(service).httpPort() + "/q/metrics");
+        String body = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(uri).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        var m = java.util.regex.Pattern.compile("(?m)^cpift_stage_inputs_total\\{[^}]*outcome=\"handled\"[^}]*service=\"" + service
+                + "\"[^}]*} ([0-9.eE+]+)$").matcher(body);
+        assertTrue(m.find(), "no handled counter for " + service + " in its metrics:\n" + body.lines().filter(l -> l.startsWith("cpift_")).toList());
+        return Double.parseDouble(m.group(1));
     }
 
     /** SHA-256 of every weights file and mask in the lineage, by what it is (not by key: keys name the pipeline). */

@@ -38,7 +38,6 @@ import java.util.concurrent.Future;
 public final class StageWorker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StageWorker.class);
     private static final Duration POLL = Duration.ofMillis(200);
-    private static final int RETRIES = 3;
 
     /**
      * @param service       the service name: consumer group {@code cpift-<service>}, {@code ce_source} {@code <service>/<instance>}
@@ -82,7 +81,7 @@ public final class StageWorker implements AutoCloseable {
     private StageWorker(KafkaSettings kafka, Options options, StageHandler handler) {
         this.kafka = kafka;
         this.options = options;
-        this.handler = handler;
+        this.handler = new RetryingHandler(handler, options.source());
         this.work = Executors.newSingleThreadExecutor(r -> new Thread(r, options.service() + "-handler"));
         this.progress = new EventPublisher(kafka, "cpift-" + options.service() + "-progress-" + options.instance());
         this.loop = new Thread(this::run, options.service() + "-consumer");
@@ -154,7 +153,8 @@ public final class StageWorker implements AutoCloseable {
         lost = false;
         inFlight = in.meta().id();
         consumer.pause(consumer.assignment());
-        Future<List<CpiftEvent>> f = work.submit(() -> handleWithRetries(in));
+        StageContext context = context();
+        Future<List<CpiftEvent>> f = work.submit(() -> handler.handle(in, context));
         try {
             while (!f.isDone()) {
                 if (stopping && System.nanoTime() > stopDeadline) {
@@ -192,27 +192,6 @@ public final class StageWorker implements AutoCloseable {
             inFlight = null;
             if (!stopping) {
                 consumer.resume(consumer.paused());
-            }
-        }
-    }
-
-    /**
-     * The handler, tried again after 2, 4 and 8 s when it failed because a server did not answer (a
-     * broker or S3 restarting): such a failure says nothing about the input, so it must not become a
-     * stage-failed at once. Any other failure is the input's and is not retried.
-     */
-    private List<CpiftEvent> handleWithRetries(CpiftEvent in) throws Exception {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return handler.handle(in, context());
-            } catch (Exception e) {
-                if (attempt > RETRIES || !Failures.unreachable(e)) {
-                    throw e;
-                }
-                long wait = 1000L << attempt;
-                LOG.warn("{}: {} {} attempt {} failed, a server did not answer ({}); trying again in {} s", options.source(), in.type(),
-                        in.meta().id(), attempt, e.toString(), wait / 1000);
-                Thread.sleep(wait);
             }
         }
     }
