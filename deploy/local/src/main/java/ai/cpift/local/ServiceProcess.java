@@ -53,7 +53,7 @@ public final class ServiceProcess implements AutoCloseable {
                     + "mvn -DskipTests package -pl " + spec.name() + "-service -am");
         }
         List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add(JavaLauncher.java());
         cmd.add("--enable-native-access=ALL-UNNAMED");
         cmd.addAll(spec.jvmArgs());
         cmd.add("-Dquarkus.http.port=" + spec.httpPort());
