@@ -23,7 +23,8 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code cpift bench mask}: the core-region stage on a 0.5 B-parameter bf16 pair against the
- * bandwidth of simply reading both files, measured in the same child JVM (-Xmx256m).
+ * bandwidth of simply reading both files (the faster of a mapped read and positional reads),
+ * measured in the same child JVM (-Xmx256m).
  */
 @Command(name = "mask", mixinStandardHelpOptions = true,
         description = {"Core region of a 0.5B-parameter bf16 pair vs. reading both files, in a -Xmx256m JVM.",
@@ -84,6 +85,7 @@ public final class MaskBenchCommand implements Callable<Integer> {
             for (int i = 0; i < 5; i++) {
                 mask(warmBase, warmTuned, warmParams, dir.resolve("warm.mask"));
                 RawRead.readAll(weightFiles(warmBase, warmTuned), threads);
+                RawRead.preadAll(weightFiles(warmBase, warmTuned), threads);
             }
             long t0 = System.nanoTime();
             String sha;
@@ -96,25 +98,32 @@ public final class MaskBenchCommand implements Callable<Integer> {
             for (Path f : files) {
                 bytes += Files.size(f);
             }
-            double bestRead = Double.MAX_VALUE;
+            double bestMapped = Double.MAX_VALUE;
+            double bestPread = Double.MAX_VALUE;
             double bestMask = Double.MAX_VALUE;
             CoreRegion.Result last = null;
             for (int r = 0; r < repeats; r++) {
                 long a = System.nanoTime();
                 RawRead.readAll(files, threads);
                 long b = System.nanoTime();
-                last = mask(base, tuned, params, dir.resolve("task.mask"));
+                RawRead.preadAll(files, threads);
                 long c = System.nanoTime();
-                bestRead = Math.min(bestRead, (b - a) / 1e9);
-                bestMask = Math.min(bestMask, (c - b) / 1e9);
-                log.printf(Locale.ROOT, "round %d: raw read %.3f s, mask %.3f s (%s; phases %s)%n", r + 1, (b - a) / 1e9,
-                        (c - b) / 1e9, last.fastPath() ? "one scan" : "radix passes", last.seconds());
+                last = mask(base, tuned, params, dir.resolve("task.mask"));
+                long d = System.nanoTime();
+                bestMapped = Math.min(bestMapped, (b - a) / 1e9);
+                bestPread = Math.min(bestPread, (c - b) / 1e9);
+                bestMask = Math.min(bestMask, (d - c) / 1e9);
+                log.printf(Locale.ROOT, "round %d: raw read %.3f s mapped, %.3f s pread; mask %.3f s (%s; phases %s)%n", r + 1,
+                        (b - a) / 1e9, (c - b) / 1e9, (d - c) / 1e9, last.fastPath() ? "one scan" : "radix passes", last.seconds());
             }
+            double bestRead = Math.min(bestMapped, bestPread);
             Map<String, Object> extra = new LinkedHashMap<>();
             extra.put("parameters", layout.parameters());
             extra.put("bytes_read", bytes);
             extra.put("mask_seconds", bestMask);
             extra.put("raw_read_seconds", bestRead);
+            extra.put("raw_read_seconds_mapped", bestMapped);
+            extra.put("raw_read_seconds_pread", bestPread);
             extra.put("core_elements", last.header().selected());
             extra.put("one_scan", last.fastPath());
             extra.put("threads", threads);

@@ -146,6 +146,14 @@ public final class Checkpoint implements AutoCloseable {
         return owner.get(t.name()).data(t);
     }
 
+    /**
+     * Reads {@code dst.remaining()} bytes of the tensor from byte {@code offset} of it with
+     * positional reads: for one pass over every byte, faster than the fresh mapping of {@link #data}.
+     */
+    public void read(TensorInfo t, long offset, java.nio.ByteBuffer dst) throws IOException {
+        owner.get(t.name()).read(t, offset, dst);
+    }
+
     /** The safetensors files, in shard-name order. */
     public List<Path> weightFiles() {
         return files.stream().map(SafetensorsFile::path).sorted().toList();

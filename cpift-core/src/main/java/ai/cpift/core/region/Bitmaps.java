@@ -2,6 +2,7 @@ package ai.cpift.core.region;
 
 import org.roaringbitmap.RoaringBitmap;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -11,17 +12,35 @@ final class Bitmaps {
     private Bitmaps() {
     }
 
-    static Map<String, RoaringBitmap> merge(Layout layout, List<Map<Integer, RoaringBitmap>> parts) {
-        Map<String, RoaringBitmap> out = new TreeMap<>();
+    /**
+     * @param parts   bitmaps keyed by range number
+     * @param byName  more bitmaps, keyed by tensor name
+     * @param threads the tensors are joined on this many threads
+     */
+    static Map<String, RoaringBitmap> merge(Layout layout, List<Map<Integer, RoaringBitmap>> parts, Map<String, RoaringBitmap> more,
+                                            int threads) {
+        Map<String, List<RoaringBitmap>> byName = new TreeMap<>();
+        more.forEach((name, bm) -> {
+            if (!bm.isEmpty()) {
+                byName.computeIfAbsent(name, x -> new ArrayList<>()).add(bm);
+            }
+        });
         for (Map<Integer, RoaringBitmap> part : parts) {
             part.forEach((r, bm) -> {
                 if (!bm.isEmpty()) {
-                    out.merge(layout.ranges.get(r).name(), bm, (a, b) -> {
-                        a.or(b);
-                        return a;
-                    });
+                    byName.computeIfAbsent(layout.ranges.get(r).name(), x -> new ArrayList<>()).add(bm);
                 }
             });
+        }
+        List<String> names = new ArrayList<>(byName.keySet());
+        RoaringBitmap[] joined = new RoaringBitmap[names.size()];
+        ChunkRunner.run(threads, names.size(), () -> null, (none, i) -> {
+            joined[i] = Containers.union(byName.get(names.get(i)));
+            return true;
+        }, null);
+        Map<String, RoaringBitmap> out = new TreeMap<>();
+        for (int i = 0; i < names.size(); i++) {
+            out.put(names.get(i), joined[i]);
         }
         return out;
     }

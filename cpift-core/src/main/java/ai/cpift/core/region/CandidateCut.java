@@ -24,7 +24,7 @@ final class CandidateCut {
         long t0 = System.nanoTime();
         List<Map<Integer, RoaringBitmap>> parts = new ArrayList<>();
         sinks.forEach(s -> parts.add(s.above));
-        Map<String, RoaringBitmap> ties = Bitmaps.merge(layout, sinks.stream().map(s -> s.boundary).toList());
+        Map<String, RoaringBitmap> ties = Bitmaps.merge(layout, sinks.stream().map(s -> s.boundary).toList(), Map.of(), threads);
         int threshold;
         if (above + boundary >= k) {
             keepFirst(layout, ties, k - above);
@@ -35,11 +35,7 @@ final class CandidateCut {
             seconds.put("cut", (System.nanoTime() - t0) / 1e9);
         }
         long t1 = System.nanoTime();
-        Map<String, RoaringBitmap> bitmaps = Bitmaps.merge(layout, parts);
-        ties.forEach((name, b) -> bitmaps.merge(name, b, (x, y) -> {
-            x.or(y);
-            return x;
-        }));
+        Map<String, RoaringBitmap> bitmaps = Bitmaps.merge(layout, parts, ties, threads);
         seconds.put("bitmaps", (System.nanoTime() - t1) / 1e9);
         return new Selection(k, threshold, bitmaps, true, seconds);
     }

@@ -46,22 +46,26 @@ public final class CoreRegion {
         boolean fast = true;
         long selected = 0;
         Map<String, Double> seconds = new java.util.LinkedHashMap<>();
-        if (params.mode() == MaskMode.GLOBAL) {
-            Selection s = selector.select(ranges, params.coreSize(total));
-            bitmaps.putAll(s.bitmaps());
-            threshold = s.threshold();
-            fast = s.fastPath();
-            selected = s.k();
-            seconds.putAll(s.seconds());
-        } else {
-            for (DeltaRange r : ranges) {
-                DeltaRange local = new DeltaRange(r.name(), 0, r.numel(), r.base(), r.baseType(), r.tuned(), r.tunedType());
-                Selection s = selector.select(List.of(local), params.coreSize(r.numel()));
+        try {
+            if (params.mode() == MaskMode.GLOBAL) {
+                Selection s = selector.select(ranges, params.coreSize(total));
                 bitmaps.putAll(s.bitmaps());
-                fast &= s.fastPath();
-                selected += s.k();
-                s.seconds().forEach((phase, sec) -> seconds.merge(phase, sec, Double::sum));
+                threshold = s.threshold();
+                fast = s.fastPath();
+                selected = s.k();
+                seconds.putAll(s.seconds());
+            } else {
+                for (DeltaRange r : ranges) {
+                    DeltaRange local = r.at(0);
+                    Selection s = selector.select(List.of(local), params.coreSize(r.numel()));
+                    bitmaps.putAll(s.bitmaps());
+                    fast &= s.fastPath();
+                    selected += s.k();
+                    s.seconds().forEach((phase, sec) -> seconds.merge(phase, sec, Double::sum));
+                }
             }
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause(); // a read of a checkpoint failed; the cause names the file
         }
         List<MaskTensor> tensors = new ArrayList<>();
         for (DeltaRange r : ranges) {
@@ -96,7 +100,8 @@ public final class CoreRegion {
                 throw new SafetensorsFormatException(tuned.path(), "tensor '" + b.name() + "' is " + t.dtype()
                         + " but the base's is " + b.dtype() + "; weights must stay floating point");
             }
-            out.add(new DeltaRange(b.name(), global, b.numel(), base.data(b), b.dtype(), tuned.data(t), t.dtype()));
+            out.add(new DeltaRange(b.name(), global, b.numel(), base.data(b), b.dtype(), tuned.data(t), t.dtype(),
+                    (offset, dst) -> base.read(b, offset, dst), (offset, dst) -> tuned.read(t, offset, dst)));
             global += b.numel();
         }
         for (TensorInfo t : tuned.tensors()) {

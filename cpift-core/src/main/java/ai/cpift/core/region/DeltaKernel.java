@@ -22,6 +22,8 @@ abstract class DeltaKernel {
         final float[] a = new float[BLOCK];
         final float[] b = new float[BLOCK];
         final int[] bits = new int[BLOCK];
+        /** Where the scans read the tensors through. */
+        final Window window = new Window();
     }
 
     /** Δ bits of elements [from, from + len) of the range, len ≤ BLOCK. */
@@ -55,6 +57,50 @@ abstract class DeltaKernel {
             }
         }
         return true;
+    }
+
+    /**
+     * Sorts the elements [0, n) of a window (n = {@code w.numel()}) into three bit sets, bit i of
+     * word i/64 standing for element i: Δ bits above {@code high} ({@code gt}), equal to it
+     * ({@code eq}), and in [{@code low}, {@code high}) ({@code mid}). The words of the sets up to
+     * ⌈n/64⌉ are overwritten. Non-finite Δ (bits at or above {@link #NON_FINITE}) land in the sets
+     * like any others and are reported by the return value.
+     *
+     * @return true when some Δ in the window is non-finite
+     */
+    boolean classify(DeltaRange w, int low, int high, Scratch s, long[] gt, long[] eq, long[] mid) {
+        long n = w.numel();
+        int words = (int) ((n + 63) >>> 6);
+        java.util.Arrays.fill(gt, 0, words, 0);
+        java.util.Arrays.fill(eq, 0, words, 0);
+        java.util.Arrays.fill(mid, 0, words, 0);
+        return classifyScalar(w, 0, low, high, s, gt, eq, mid);
+    }
+
+    /** The scalar classification of elements [from, n) into sets whose words from from/64 on are zero or partly set. */
+    final boolean classifyScalar(DeltaRange w, long from, int low, int high, Scratch s, long[] gt, long[] eq, long[] mid) {
+        boolean nonFinite = false;
+        long n = w.numel();
+        for (long p = from; p < n; p += BLOCK) {
+            int len = (int) Math.min(BLOCK, n - p);
+            delta(w, p, len, s);
+            int[] bits = s.bits;
+            for (int i = 0; i < len; i++) {
+                int v = bits[i];
+                long e = p + i;
+                int word = (int) (e >>> 6);
+                long bit = 1L << e;
+                nonFinite |= v >= NON_FINITE;
+                if (v > high) {
+                    gt[word] |= bit;
+                } else if (v == high) {
+                    eq[word] |= bit;
+                } else if (v >= low) {
+                    mid[word] |= bit;
+                }
+            }
+        }
+        return nonFinite;
     }
 
     /**

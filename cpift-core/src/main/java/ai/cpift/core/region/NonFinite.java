@@ -41,7 +41,7 @@ final class NonFinite {
         long[] first = {-1};
         DeltaKernel.Scratch s = new DeltaKernel.Scratch();
         for (Layout.Chunk ch : layout.chunks) {
-            kernel.collect(layout.ranges.get(ch.range()), ch.from(), ch.to(), DeltaKernel.NON_FINITE, s, (g, b) -> {
+            s.window.collect(kernel, layout.ranges.get(ch.range()), ch.from(), ch.to(), DeltaKernel.NON_FINITE, s, (g, b) -> {
                 first[0] = g;
                 return false;
             });

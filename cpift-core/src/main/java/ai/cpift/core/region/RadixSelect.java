@@ -44,7 +44,7 @@ final class RadixSelect {
                     DeltaRange r = layout.ranges.get(ch.range());
                     RoaringBitmap bm = mark.out.computeIfAbsent(ch.range(), x -> new RoaringBitmap());
                     long[] ties = {0};
-                    kernel.collect(r, ch.from(), ch.to(), t, mark.scratch, (g, b) -> {
+                    mark.scratch.window.collect(kernel, r, ch.from(), ch.to(), t, mark.scratch, (g, b) -> {
                         if (b > t) {
                             bm.add((int) (g - r.globalStart()));
                         } else {
@@ -57,7 +57,7 @@ final class RadixSelect {
                     return true;
                 }, null).stream().map(m -> m.out).toList());
         parts.add(takeTies(layout, t, needTies, tiesPerChunk));
-        Map<String, RoaringBitmap> bitmaps = Bitmaps.merge(layout, parts);
+        Map<String, RoaringBitmap> bitmaps = Bitmaps.merge(layout, parts, Map.of(), threads);
         seconds.put("radix passes", (System.nanoTime() - t0) / 1e9);
         return new Selection(k, t, bitmaps, false, seconds);
     }
@@ -73,7 +73,7 @@ final class RadixSelect {
             DeltaRange r = layout.ranges.get(ch.range());
             RoaringBitmap bm = tied.computeIfAbsent(ch.range(), x -> new RoaringBitmap());
             long[] left = {need};
-            kernel.collect(r, ch.from(), ch.to(), t, s, (g, b) -> {
+            s.window.collect(kernel, r, ch.from(), ch.to(), t, s, (g, b) -> {
                 if (b == t) {
                     bm.add((int) (g - r.globalStart()));
                     left[0]--;
@@ -94,7 +94,7 @@ final class RadixSelect {
         AtomicLong done = new AtomicLong();
         List<Hist> hs = ChunkRunner.run(threads, layout.chunks.size(), Hist::new, (h, c) -> {
             Layout.Chunk ch = layout.chunks.get(c);
-            kernel.histogram(layout.ranges.get(ch.range()), ch.from(), ch.to(), shift, prefix, h.scratch, h.counts);
+            h.scratch.window.histogram(kernel, layout.ranges.get(ch.range()), ch.from(), ch.to(), shift, prefix, h.scratch, h.counts);
             progress.progress(phase, done.addAndGet(ch.size()), layout.total);
             return true;
         }, null);

@@ -12,70 +12,74 @@ import java.util.Map;
  * since bf16 weights make Δ take few distinct values and the core's threshold often sits in one
  * huge group of ties; elements in [L, H) are kept as candidates for an exact cut. Non-finite Δ
  * are counted, never selected.
+ *
+ * <p>The kernel sorts each window into bit sets ({@link DeltaKernel#classify}) and the sets become
+ * bitmap containers whole ({@link Containers#append}): no per-element call, no branch per hit.
+ * A thread's chunks come in ascending order, so its containers of each tensor are appended in key order.
  */
-final class ScanSink implements DeltaKernel.Sink {
+final class ScanSink {
     final DeltaKernel.Scratch scratch = new DeltaKernel.Scratch();
     final Candidates window;
     final Map<Integer, RoaringBitmap> above = new HashMap<>();
     final Map<Integer, RoaringBitmap> boundary = new HashMap<>();
+    private final int low;
     private final int high;
-    private final int[] aboveRun = new int[4096];
-    private final int[] boundaryRun = new int[4096];
-    private int aboveN;
-    private int boundaryN;
-    private int range = -1;
-    private long rangeStart;
+    private final long[] gt = new long[Window.BYTES / 64];
+    private final long[] eq = new long[Window.BYTES / 64];
+    private final long[] mid = new long[Window.BYTES / 64];
     long aboveCount;
     long boundaryCount;
     long nonFinite;
     long firstNonFinite = Long.MAX_VALUE;
 
-    ScanSink(Candidates window, int high) {
+    ScanSink(Candidates window, int low, int high) {
         this.window = window;
+        this.low = low;
         this.high = high;
     }
 
-    /** Called before each chunk: later elements belong to range r starting at global index start. */
-    void enter(int r, long start) {
-        if (r != range) {
-            flush();
-            range = r;
-            rangeStart = start;
-        }
-    }
-
-    @Override
-    public boolean add(long global, int bits) {
-        if (bits >= DeltaKernel.NON_FINITE) {
-            nonFinite++;
-            firstNonFinite = Math.min(firstNonFinite, global);
-        } else if (bits > high) {
-            if (aboveN == aboveRun.length) {
-                flush();
+    /**
+     * Scans elements [from, to) of range {@code r} (number {@code ri} of the layout); {@code from}
+     * is a multiple of 65,536.
+     *
+     * @return false when the window candidates outgrew the budget
+     */
+    boolean scan(DeltaKernel kernel, DeltaRange r, int ri, long from, long to) {
+        long span = Window.span(r);
+        for (long p = from; p < to; p += span) {
+            DeltaRange w = scratch.window.load(r, p, Math.min(to, p + span));
+            if (kernel.classify(w, low, high, scratch, gt, eq, mid)) {
+                countNonFinite(kernel, w);
             }
-            aboveRun[aboveN++] = (int) (global - rangeStart);
-            aboveCount++;
-        } else if (bits == high) {
-            if (boundaryN == boundaryRun.length) {
-                flush();
+            aboveCount += Containers.append(above.computeIfAbsent(ri, x -> new RoaringBitmap()), p, gt, w.numel());
+            boundaryCount += Containers.append(boundary.computeIfAbsent(ri, x -> new RoaringBitmap()), p, eq, w.numel());
+            if (!candidates(kernel, w, mid)) {
+                return false;
             }
-            boundaryRun[boundaryN++] = (int) (global - rangeStart);
-            boundaryCount++;
-        } else {
-            return window.add(global, bits);
         }
         return true;
     }
 
-    /** Writes the pending runs into the range's bitmaps; call once more at the end. */
-    void flush() {
-        if (aboveN > 0) {
-            above.computeIfAbsent(range, x -> new RoaringBitmap()).addN(aboveRun, 0, aboveN);
-            aboveN = 0;
+    /** Hands the window's elements in [L, H) with their Δ bits to the candidate list, in order. */
+    private boolean candidates(DeltaKernel kernel, DeltaRange w, long[] set) {
+        int words = (int) ((w.numel() + 63) >>> 6);
+        for (int i = 0; i < words; i++) {
+            for (long bitsLeft = set[i]; bitsLeft != 0; bitsLeft &= bitsLeft - 1) {
+                long e = ((long) i << 6) + Long.numberOfTrailingZeros(bitsLeft);
+                kernel.delta(w, e, 1, scratch);
+                if (!window.add(w.globalStart() + e, scratch.bits[0])) {
+                    return false;
+                }
+            }
         }
-        if (boundaryN > 0) {
-            boundary.computeIfAbsent(range, x -> new RoaringBitmap()).addN(boundaryRun, 0, boundaryN);
-            boundaryN = 0;
-        }
+        return true;
+    }
+
+    private void countNonFinite(DeltaKernel kernel, DeltaRange w) {
+        kernel.collect(w, 0, w.numel(), DeltaKernel.NON_FINITE, scratch, (g, bits) -> {
+            nonFinite++;
+            firstNonFinite = Math.min(firstNonFinite, g);
+            return true;
+        });
     }
 }

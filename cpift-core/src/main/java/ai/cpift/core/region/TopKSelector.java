@@ -23,8 +23,8 @@ import java.util.concurrent.atomic.AtomicLong;
 final class TopKSelector {
     private static final int MIN_SAMPLES = 1 << 15;
     private static final int MAX_SAMPLES = 1 << 18;
-    /** Elements a sampling cluster spans: 64 KiB of bf16, the pages one page fault maps. */
-    private static final long CLUSTER_SPAN = 1 << 15;
+    /** Elements a sampling cluster spans: 8 KiB of bf16, read with one positional read per file. */
+    private static final long CLUSTER_SPAN = 1 << 12;
     private static final int PER_CLUSTER = 32;
 
     private final DeltaKernel kernel;
@@ -121,10 +121,10 @@ final class TopKSelector {
 
     /**
      * Δ bits of {@code clusters × PER_CLUSTER} elements: clusters at random places, each with
-     * random elements from the {@link #CLUSTER_SPAN} that follow. Reading an element costs a page
-     * fault on first touch of its page in each file (the kernel then maps the pages around it
-     * too), far more than the read itself; clusters make one fault serve many samples. Positions
-     * ascend, so the mappings are walked forwards; each thread takes a contiguous share.
+     * random elements from the {@link #CLUSTER_SPAN} that follow. Reading an element costs a
+     * system call (or, through a mapping, a page fault), far more than the bytes it brings; a
+     * cluster is read with one call per file and serves many samples. Each thread takes a
+     * contiguous share of the clusters.
      */
     private int[] sample(Layout layout, int clusters) {
         SplittableRandom random = new SplittableRandom(0x5eed);
@@ -143,14 +143,16 @@ final class TopKSelector {
         ChunkRunner.run(threads, parts, true, DeltaKernel.Scratch::new, (s, part) -> {
             int from = (int) ((long) part * clusters / parts) * PER_CLUSTER;
             int to = (int) ((long) (part + 1) * clusters / parts) * PER_CLUSTER;
-            int r = from < to ? layout.rangeOf(at[from]) : 0;
+            DeltaRange w = null;
             for (int i = from; i < to; i++) {
-                r = i > from && at[i] < at[i - 1] ? layout.rangeOf(at[i]) : r;
-                while (layout.end(r) <= at[i]) {
-                    r++;
+                if (i % PER_CLUSTER == 0 || !w.contains(at[i])) {
+                    // The rest of the cluster that lies in this element's tensor, in one window.
+                    DeltaRange range = layout.ranges.get(layout.rangeOf(at[i]));
+                    long clusterEnd = at[i - i % PER_CLUSTER + PER_CLUSTER - 1] + 1;
+                    w = s.window.load(range, at[i] - range.globalStart(),
+                            Math.min(range.numel(), clusterEnd - range.globalStart()));
                 }
-                DeltaRange range = layout.ranges.get(r);
-                kernel.delta(range, at[i] - range.globalStart(), 1, s);
+                kernel.delta(w, at[i] - w.globalStart(), 1, s);
                 sample[i] = s.bits[0];
             }
             return true;
@@ -184,14 +186,12 @@ final class TopKSelector {
         AtomicLong done = new AtomicLong();
         boolean[] stopped = new boolean[1];
         List<ScanSink> sinks = ChunkRunner.run(threads, layout.chunks.size(), false,
-                () -> new ScanSink(new Candidates(budget), th.high()), (sink, c) -> {
+                () -> new ScanSink(new Candidates(budget), th.low(), th.high()), (sink, c) -> {
                     Layout.Chunk ch = layout.chunks.get(c);
-                    sink.enter(ch.range(), layout.starts[ch.range()]);
-                    boolean ok = kernel.collect(layout.ranges.get(ch.range()), ch.from(), ch.to(), th.low(), sink.scratch, sink);
+                    boolean ok = sink.scan(kernel, layout.ranges.get(ch.range()), ch.range(), ch.from(), ch.to());
                     progress.progress("scan", done.addAndGet(ch.size()), layout.total);
                     return ok;
                 }, stopped);
-        sinks.forEach(ScanSink::flush);
         return stopped[0] ? null : sinks;
     }
 }

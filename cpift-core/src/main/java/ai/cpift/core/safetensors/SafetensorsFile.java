@@ -21,7 +21,9 @@ import java.util.Optional;
 /**
  * A safetensors file opened for reading. The whole file is memory-mapped (files and tensors
  * over 2 GB work), so tensors are streamed straight from the page cache without a heap copy.
- * The header is validated completely before the data is mapped.
+ * The file also stays open for positional reads ({@link #read}): a scan that touches every byte
+ * once is faster with those than through a fresh mapping, whose first touch of each page costs
+ * a page fault. The header is validated completely before the data is mapped.
  */
 public final class SafetensorsFile implements AutoCloseable {
     private final Path path;
@@ -29,12 +31,14 @@ public final class SafetensorsFile implements AutoCloseable {
     private final Map<String, TensorInfo> byName;
     private final Arena arena;
     private final MemorySegment mapped;
+    private final FileChannel channel;
 
-    private SafetensorsFile(Path path, SafetensorsHeader header, Arena arena, MemorySegment mapped) {
+    private SafetensorsFile(Path path, SafetensorsHeader header, Arena arena, MemorySegment mapped, FileChannel channel) {
         this.path = path;
         this.header = header;
         this.arena = arena;
         this.mapped = mapped;
+        this.channel = channel;
         Map<String, TensorInfo> m = new LinkedHashMap<>();
         header.tensors().stream().sorted(Comparator.comparing(TensorInfo::name)).forEach(t -> m.put(t.name(), t));
         this.byName = m;
@@ -48,7 +52,9 @@ public final class SafetensorsFile implements AutoCloseable {
         if (Files.isDirectory(path)) {
             throw new SafetensorsFormatException(path, "is a folder, not a safetensors file: pass one of the .safetensors files in it");
         }
-        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+        FileChannel ch = null;
+        try {
+            ch = FileChannel.open(path, StandardOpenOption.READ);
             long size = ch.size();
             if (size < 8) {
                 throw new SafetensorsFormatException(path, "file has " + size
@@ -77,7 +83,9 @@ public final class SafetensorsFile implements AutoCloseable {
             Arena arena = Arena.ofShared();
             try {
                 MemorySegment seg = ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
-                return new SafetensorsFile(path, header, arena, seg);
+                SafetensorsFile f = new SafetensorsFile(path, header, arena, seg, ch);
+                ch = null;
+                return f;
             } catch (IOException | RuntimeException e) {
                 arena.close();
                 throw e;
@@ -88,6 +96,10 @@ public final class SafetensorsFile implements AutoCloseable {
             throw e; // these name the file already
         } catch (IOException e) {
             throw new IOException(path + ": cannot read the file (" + e.getMessage() + ")", e);
+        } finally {
+            if (ch != null) {
+                ch.close();
+            }
         }
     }
 
@@ -141,16 +153,41 @@ public final class SafetensorsFile implements AutoCloseable {
         return mapped.asSlice(header.dataStart() + t.begin(), t.byteLength());
     }
 
+    /**
+     * Reads {@code dst.remaining()} bytes of the tensor, starting {@code offset} bytes into it, with
+     * positional reads (safe from several threads at once).
+     */
+    public void read(TensorInfo t, long offset, ByteBuffer dst) throws IOException {
+        if (offset < 0 || offset + dst.remaining() > t.byteLength()) {
+            throw new IndexOutOfBoundsException("bytes [" + offset + ", " + (offset + dst.remaining()) + ") of tensor '"
+                    + t.name() + "' (" + t.byteLength() + " bytes) in " + path);
+        }
+        long pos = header.dataStart() + t.begin() + offset;
+        while (dst.hasRemaining()) {
+            int r = channel.read(dst, pos);
+            if (r < 0) {
+                throw new IOException(path + ": file ended at byte " + pos + " while tensor '" + t.name()
+                        + "' was read; it was truncated after it was opened: copy it again");
+            }
+            pos += r;
+        }
+    }
+
     /** The size in bytes of the whole file. */
     public long fileSize() {
         return mapped.byteSize();
     }
 
     @Override
-    /** Unmaps the file; idempotent. Slices handed out before are invalid afterwards. */
+    /** Unmaps and closes the file; idempotent. Slices handed out before are invalid afterwards. */
     public synchronized void close() {
         if (arena.scope().isAlive()) {
             arena.close();
+        }
+        try {
+            channel.close();
+        } catch (IOException e) {
+            // read-only: nothing is lost when closing fails
         }
     }
 }
