@@ -166,7 +166,7 @@ final class VectorDeltaKernel extends DeltaKernel {
 
     /**
      * Stores the partly filled word the vector loop stopped in (elements from i on are still
-     * unset), clears the words after it, and classifies the last elements one at a time.
+     * unset) and classifies the last elements one at a time.
      */
     private static boolean finish(DeltaRange w, long i, int low, int high, Scratch s, long[] gt, long[] eq, long[] mid,
                                   long g, long q, long m, boolean nonFinite) {
@@ -176,12 +176,11 @@ final class VectorDeltaKernel extends DeltaKernel {
         if (word == words) {
             return nonFinite;
         }
+        // A vector covers a divisor of 64 elements and the loop stopped less than one vector short of
+        // n, so the elements left all lie in this one word.
         gt[word] = g;
         eq[word] = q;
         mid[word] = m;
-        java.util.Arrays.fill(gt, word + 1, words, 0);
-        java.util.Arrays.fill(eq, word + 1, words, 0);
-        java.util.Arrays.fill(mid, word + 1, words, 0);
         return DeltaKernel.scalar().classifyScalar(w, i, low, high, s, gt, eq, mid) | nonFinite;
     }
 
