@@ -12,8 +12,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,7 +45,10 @@ public final class MaskBenchCommand implements Callable<Integer> {
     String size = "half";
 
     @Option(names = "--repeats", description = "Timed repetitions of each measurement; the best is reported (default: ${DEFAULT-VALUE}).")
-    int repeats = 3;
+    int repeats = 5;
+
+    /** Untimed rounds before the timed ones, on the same pair. */
+    private static final int WARMUP = 3;
 
     @Option(names = "--worker", hidden = true)
     boolean worker;
@@ -56,7 +61,10 @@ public final class MaskBenchCommand implements Callable<Integer> {
             if (json) {
                 args.add("--json");
             }
-            return ChildJvm.run(heap, args);
+            // The whole heap committed and touched up front (as a service sized for its pod would run):
+            // else the first use of heap pages, or of pages handed back after a collection, costs a
+            // page fault each inside whichever measurement makes it.
+            return ChildJvm.run(heap, List.of("-Xms" + heap, "-XX:+AlwaysPreTouch"), args);
         }
         PrintStream log = System.err;
         LlamaLayout layout = switch (size) {
@@ -72,28 +80,21 @@ public final class MaskBenchCommand implements Callable<Integer> {
             Path tuned = dir.resolve("tuned");
             SyntheticCheckpoints.write(base, layout.tensors(DType.BF16), -1, threads);
             SyntheticCheckpoints.write(tuned, layout.tensors(DType.BF16), 0, threads);
-            Path warmBase = dir.resolve("warm-base");
-            Path warmTuned = dir.resolve("warm-tuned");
-            LlamaLayout warm = new LlamaLayout(8192, 256, 4, 4, 2, 688, true);
-            SyntheticCheckpoints.write(warmBase, warm.tensors(DType.BF16), -1, threads);
-            SyntheticCheckpoints.write(warmTuned, warm.tensors(DType.BF16), 0, threads);
-            CoreRegionParams params = CoreRegionParams.defaults().withThreads(threads);
-            // The small pair would fit the candidate budget whole; a budget of a quarter of it makes the
-            // warm-up take the sampled one-scan path the measured run takes, so the JIT compiles that.
-            CoreRegionParams warmParams = params.withBudgetBytes(warm.parameters() * 12 / 4);
-            log.println("warming up the JIT on a small pair (5 rounds) ...");
-            for (int i = 0; i < 5; i++) {
-                mask(warmBase, warmTuned, warmParams, dir.resolve("warm.mask"));
-                RawRead.readAll(weightFiles(warmBase, warmTuned), threads);
-                RawRead.preadAll(weightFiles(warmBase, warmTuned), threads);
+            // The generator leaves 2 GB of dirty pages; written back while the rounds run, they would
+            // slow whichever measurement they fall in.
+            List<Path> files = weightFiles(base, tuned);
+            for (Path f : files) {
+                try (FileChannel ch = FileChannel.open(f, StandardOpenOption.WRITE)) {
+                    ch.force(true);
+                }
             }
+            CoreRegionParams params = CoreRegionParams.defaults().withThreads(threads);
             long t0 = System.nanoTime();
             String sha;
             try (Checkpoint b = Checkpoint.open(base)) {
                 sha = CheckpointDigest.sha256(b);
             }
             double hashSeconds = (System.nanoTime() - t0) / 1e9;
-            List<Path> files = weightFiles(base, tuned);
             long bytes = 0;
             for (Path f : files) {
                 bytes += Files.size(f);
@@ -102,19 +103,34 @@ public final class MaskBenchCommand implements Callable<Integer> {
             double bestPread = Double.MAX_VALUE;
             double bestMask = Double.MAX_VALUE;
             CoreRegion.Result last = null;
-            for (int r = 0; r < repeats; r++) {
+            log.printf(Locale.ROOT, "%d untimed rounds to warm up the JIT, then %d timed ...%n", WARMUP, repeats);
+            for (int r = -WARMUP; r < repeats; r++) {
+                // Each measurement starts on an empty young generation, so a collection of the last
+                // one's garbage does not fall into it.
+                System.gc();
                 long a = System.nanoTime();
                 RawRead.readAll(files, threads);
                 long b = System.nanoTime();
+                System.gc();
+                long b2 = System.nanoTime();
                 RawRead.preadAll(files, threads);
                 long c = System.nanoTime();
-                last = mask(base, tuned, params, dir.resolve("task.mask"));
+                // A new file each round, as the stage writes: replacing the last round's would add the
+                // deletion of its pages to the time.
+                Path out = dir.resolve("task-" + r + ".mask");
+                System.gc();
+                long c2 = System.nanoTime();
+                last = mask(base, tuned, params, out);
                 long d = System.nanoTime();
+                Files.delete(out);
+                if (r < 0) {
+                    continue;
+                }
                 bestMapped = Math.min(bestMapped, (b - a) / 1e9);
-                bestPread = Math.min(bestPread, (c - b) / 1e9);
-                bestMask = Math.min(bestMask, (d - c) / 1e9);
+                bestPread = Math.min(bestPread, (c - b2) / 1e9);
+                bestMask = Math.min(bestMask, (d - c2) / 1e9);
                 log.printf(Locale.ROOT, "round %d: raw read %.3f s mapped, %.3f s pread; mask %.3f s (%s; phases %s)%n", r + 1,
-                        (b - a) / 1e9, (c - b) / 1e9, (d - c) / 1e9, last.fastPath() ? "one scan" : "radix passes", last.seconds());
+                        (b - a) / 1e9, (c - b2) / 1e9, (d - c2) / 1e9, last.fastPath() ? "one scan" : "radix passes", last.seconds());
             }
             double bestRead = Math.min(bestMapped, bestPread);
             Map<String, Object> extra = new LinkedHashMap<>();

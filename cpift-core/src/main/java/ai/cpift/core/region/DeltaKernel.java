@@ -38,6 +38,12 @@ abstract class DeltaKernel {
         }
     }
 
+    /** Δ bits of the single element {@code i} of the range: what {@link #delta} gives for it, without a block's set-up. */
+    static int deltaBits(DeltaRange r, long i) {
+        return Float.floatToRawIntBits(Math.abs(FloatCodec.decodeOne(r.tunedType(), r.tuned(), i)
+                - FloatCodec.decodeOne(r.baseType(), r.base(), i)));
+    }
+
     /**
      * Passes every element of [from, to) whose Δ bits are at least {@code minBits} to the sink,
      * in ascending order.

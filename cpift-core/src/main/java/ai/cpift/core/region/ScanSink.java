@@ -53,7 +53,7 @@ final class ScanSink {
             }
             aboveCount += Containers.append(above.computeIfAbsent(ri, x -> new RoaringBitmap()), p, gt, w.numel());
             boundaryCount += Containers.append(boundary.computeIfAbsent(ri, x -> new RoaringBitmap()), p, eq, w.numel());
-            if (!candidates(kernel, w, mid)) {
+            if (!candidates(w, mid)) {
                 return false;
             }
         }
@@ -61,13 +61,12 @@ final class ScanSink {
     }
 
     /** Hands the window's elements in [L, H) with their Δ bits to the candidate list, in order. */
-    private boolean candidates(DeltaKernel kernel, DeltaRange w, long[] set) {
+    private boolean candidates(DeltaRange w, long[] set) {
         int words = (int) ((w.numel() + 63) >>> 6);
         for (int i = 0; i < words; i++) {
             for (long bitsLeft = set[i]; bitsLeft != 0; bitsLeft &= bitsLeft - 1) {
                 long e = ((long) i << 6) + Long.numberOfTrailingZeros(bitsLeft);
-                kernel.delta(w, e, 1, scratch);
-                if (!window.add(w.globalStart() + e, scratch.bits[0])) {
+                if (!window.add(w.globalStart() + e, DeltaKernel.deltaBits(w, e))) {
                     return false;
                 }
             }

@@ -23,9 +23,9 @@ import java.util.concurrent.atomic.AtomicLong;
 final class TopKSelector {
     private static final int MIN_SAMPLES = 1 << 15;
     private static final int MAX_SAMPLES = 1 << 18;
-    /** Elements a sampling cluster spans: 8 KiB of bf16, read with one positional read per file. */
-    private static final long CLUSTER_SPAN = 1 << 12;
-    private static final int PER_CLUSTER = 32;
+    /** Elements a sampling cluster spans: 16 KiB of bf16, read with one positional read per file. */
+    private static final long CLUSTER_SPAN = 1 << 13;
+    private static final int PER_CLUSTER = 64;
 
     private final DeltaKernel kernel;
     private final int threads;
@@ -152,8 +152,7 @@ final class TopKSelector {
                     w = s.window.load(range, at[i] - range.globalStart(),
                             Math.min(range.numel(), clusterEnd - range.globalStart()));
                 }
-                kernel.delta(w, at[i] - w.globalStart(), 1, s);
-                sample[i] = s.bits[0];
+                sample[i] = DeltaKernel.deltaBits(w, at[i] - w.globalStart());
             }
             return true;
         }, null);

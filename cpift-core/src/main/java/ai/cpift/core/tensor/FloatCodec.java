@@ -31,6 +31,17 @@ public final class FloatCodec {
         return (short) ((b + 0x7fff + ((b >>> 16) & 1)) >>> 16);
     }
 
+    /** Element {@code elem} of {@code src} as float32: {@link #decode} of one element, without its set-up. */
+    public static float decodeOne(DType dtype, MemorySegment src, long elem) {
+        return switch (dtype) {
+            case BF16 -> Float.intBitsToFloat(src.get(LE_SHORT, elem * 2) << 16);
+            case F16 -> Float.float16ToFloat(src.get(LE_SHORT, elem * 2));
+            case F32 -> src.get(LE_FLOAT, elem * 4);
+            case F64 -> (float) src.get(LE_DOUBLE, elem * 8);
+            default -> throw new IllegalArgumentException("dtype " + dtype + " is not floating; it cannot be read as float32");
+        };
+    }
+
     /**
      * Decodes {@code len} elements starting at element {@code elem} of {@code src} into {@code dst[off..]}.
      * The loops index a slice of exactly the elements read, which lets the JIT hoist the bounds checks

@@ -177,7 +177,9 @@ class CoreRegionTest {
     @Test
     void theSampledPathResolvesHugeTieGroupsByIndex() throws Exception {
         // Δ takes four values only (as bf16 updates nearly do), so the core's threshold sits inside
-        // a tie group of ~100k elements: the scan's boundary bitmaps must keep the lowest indices.
+        // a tie group of ~6k elements: the scan's boundary bitmaps must keep the lowest indices. (A k
+        // whose threshold sits barely above the 97 % of zeros could make the sample's low threshold
+        // zero, and the window too big: the selection would then take the radix passes.)
         Random rnd = new Random(11);
         Map<String, float[]> base = new LinkedHashMap<>();
         Map<String, float[]> tuned = new LinkedHashMap<>();
@@ -199,7 +201,7 @@ class CoreRegionTest {
         Path tp = write(dir.resolve("tt"), tuned, shapes, types);
         try (Checkpoint cb = Checkpoint.open(bp); Checkpoint ct = Checkpoint.open(tp)) {
             List<DeltaRange> ranges = CoreRegion.pair(cb, ct);
-            for (long k : new long[]{6_000, 12_000, 15_000}) {
+            for (long k : new long[]{6_000, 12_000, 14_000}) {
                 Selection s = new TopKSelector(DeltaKernel.best(), 2, 200_000 * 12, ProgressListener.NONE).select(ranges, k);
                 assertTrue(s.fastPath(), "k " + k);
                 assertEquals(bruteForce(base, tuned, k), s.bitmaps(), "k " + k);
