@@ -14,17 +14,10 @@ final class Bitmaps {
 
     /**
      * @param parts   bitmaps keyed by range number
-     * @param byName  more bitmaps, keyed by tensor name
      * @param threads the tensors are joined on this many threads
      */
-    static Map<String, RoaringBitmap> merge(Layout layout, List<Map<Integer, RoaringBitmap>> parts, Map<String, RoaringBitmap> more,
-                                            int threads) {
+    static Map<String, RoaringBitmap> merge(Layout layout, List<Map<Integer, RoaringBitmap>> parts, int threads) {
         Map<String, List<RoaringBitmap>> byName = new TreeMap<>();
-        more.forEach((name, bm) -> {
-            if (!bm.isEmpty()) {
-                byName.computeIfAbsent(name, x -> new ArrayList<>()).add(bm);
-            }
-        });
         for (Map<Integer, RoaringBitmap> part : parts) {
             part.forEach((r, bm) -> {
                 if (!bm.isEmpty()) {

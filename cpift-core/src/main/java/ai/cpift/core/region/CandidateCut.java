@@ -1,19 +1,22 @@
 package ai.cpift.core.region;
 
+import org.roaringbitmap.Container;
+import org.roaringbitmap.ContainerPointer;
 import org.roaringbitmap.RoaringBitmap;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The end of the one-scan path. The threads hold, in bitmaps, every element with Δ above H
- * (A of them, A < k) and every element equal to H (B of them); the window candidates hold every
- * element in [L, H). If A + B ≥ k the core's threshold is H itself and its k − A ties are the
- * boundary elements with the lowest global indices. Otherwise every boundary element is in, and
- * the k − A − B largest window candidates complete the core: a radix select over the window (high
- * 16 bits counted as candidates arrived, low 16 bits within the one bucket here) gives the
- * threshold T, and ties at T are taken by the lowest global index.
+ * (A of them, A &lt; k) and every element with Δ at least H (A + B of them); the window candidates
+ * hold every element in [L, H). If A + B ≥ k the core's threshold is H itself and its k − A ties
+ * are the boundary elements with the lowest global indices. Otherwise every boundary element is
+ * in, and the k − A − B largest window candidates complete the core: a radix select over the
+ * window (high 16 bits counted as candidates arrived, low 16 bits within the one bucket here)
+ * gives the threshold T, and ties at T are taken by the lowest global index.
  */
 final class CandidateCut {
     private CandidateCut() {
@@ -22,43 +25,81 @@ final class CandidateCut {
     static Selection select(Layout layout, List<ScanSink> sinks, long k, long above, long boundary, int high, int threads,
                             Map<String, Double> seconds) {
         long t0 = System.nanoTime();
-        List<Map<Integer, RoaringBitmap>> parts = new ArrayList<>();
-        sinks.forEach(s -> parts.add(s.above));
-        Map<String, RoaringBitmap> ties = Bitmaps.merge(layout, sinks.stream().map(s -> s.boundary).toList(), Map.of(), threads);
-        int threshold;
         if (above + boundary >= k) {
-            keepFirst(layout, ties, k - above);
-            threshold = high;
-            seconds.put("cut", (System.nanoTime() - t0) / 1e9);
-        } else {
-            threshold = cutWindow(layout, sinks, k - above - boundary, threads, parts);
-            seconds.put("cut", (System.nanoTime() - t0) / 1e9);
+            seconds.put("cut", 0.0);
+            Map<String, RoaringBitmap> bitmaps = takeTies(layout, sinks, k - above);
+            seconds.put("bitmaps", (System.nanoTime() - t0) / 1e9);
+            return new Selection(k, high, bitmaps, true, seconds);
         }
+        List<Map<Integer, RoaringBitmap>> parts = new ArrayList<>();
+        sinks.forEach(s -> parts.add(s.atLeast));
+        int threshold = cutWindow(layout, sinks, k - above - boundary, threads, parts);
         long t1 = System.nanoTime();
-        Map<String, RoaringBitmap> bitmaps = Bitmaps.merge(layout, parts, ties, threads);
+        seconds.put("cut", (t1 - t0) / 1e9);
+        Map<String, RoaringBitmap> bitmaps = Bitmaps.merge(layout, parts, threads);
         seconds.put("bitmaps", (System.nanoTime() - t1) / 1e9);
         return new Selection(k, threshold, bitmaps, true, seconds);
     }
 
-    /** Keeps the {@code need} boundary elements with the lowest global indices (tensors in name order). */
-    private static void keepFirst(Layout layout, Map<String, RoaringBitmap> ties, long need) {
+    /**
+     * The core when its threshold is H and {@code need} of the ties are in: tensor by tensor in
+     * global order, each container of Δ ≥ H whole while all its ties are needed, the container where
+     * they run out cut after its last needed tie, and the containers of Δ &gt; H after it. Only that
+     * one container is computed; all others are taken as the scan made them.
+     */
+    private static Map<String, RoaringBitmap> takeTies(Layout layout, List<ScanSink> sinks, long need) {
+        Map<String, RoaringBitmap> out = new TreeMap<>();
         long left = need;
-        for (DeltaRange r : layout.ranges) {
-            RoaringBitmap b = ties.get(r.name());
-            if (b == null) {
-                continue;
+        for (int r = 0; r < layout.ranges.size(); r++) {
+            RoaringBitmap atLeast = join(sinks, s -> s.atLeast, r);
+            RoaringBitmap above = join(sinks, s -> s.above, r);
+            RoaringBitmap core = new RoaringBitmap();
+            ContainerPointer ge = atLeast.getContainerPointer();
+            ContainerPointer gt = above.getContainerPointer();
+            for (; ge.getContainer() != null; ge.advance()) {
+                // Every element above H is at least H: each key of the first is a key of the second.
+                Container all = ge.getContainer();
+                Container over = gt.getContainer() != null && gt.key() == ge.key() ? gt.getContainer() : null;
+                if (over != null) {
+                    gt.advance();
+                }
+                int ties = all.getCardinality() - (over == null ? 0 : over.getCardinality());
+                Container take;
+                if (left >= ties) {
+                    take = all;
+                    left -= ties;
+                } else if (left == 0) {
+                    take = over;
+                } else {
+                    Container tied = over == null ? all : all.andNot(over);
+                    Container kept = tied.remove(tied.select((int) left - 1) + 1, 1 << 16);
+                    take = over == null ? kept : over.or(kept);
+                    left = 0;
+                }
+                if (take != null && !take.isEmpty()) {
+                    core.append(ge.key(), take);
+                }
             }
-            long card = b.getLongCardinality();
-            if (left >= card) {
-                left -= card;
-            } else if (left == 0) {
-                ties.remove(r.name());
-            } else {
-                long last = Integer.toUnsignedLong(b.select((int) left - 1));
-                b.remove(last + 1, r.numel());
-                left = 0;
+            if (!core.isEmpty()) {
+                out.put(layout.ranges.get(r).name(), core);
             }
         }
+        if (left > 0) {
+            throw new IllegalStateException("fewer ties than counted");
+        }
+        return out;
+    }
+
+    /** The threads' bitmaps of range r joined: each thread's chunks, and so its containers, are its own. */
+    private static RoaringBitmap join(List<ScanSink> sinks, java.util.function.Function<ScanSink, Map<Integer, RoaringBitmap>> of, int r) {
+        List<RoaringBitmap> parts = new ArrayList<>();
+        for (ScanSink s : sinks) {
+            RoaringBitmap b = of.apply(s).get(r);
+            if (b != null && !b.isEmpty()) {
+                parts.add(b);
+            }
+        }
+        return parts.isEmpty() ? new RoaringBitmap() : Containers.union(parts);
     }
 
     /** Selects the {@code need} largest window candidates into {@code parts}; returns their threshold. */

@@ -57,7 +57,7 @@ final class RadixSelect {
                     return true;
                 }, null).stream().map(m -> m.out).toList());
         parts.add(takeTies(layout, t, needTies, tiesPerChunk));
-        Map<String, RoaringBitmap> bitmaps = Bitmaps.merge(layout, parts, Map.of(), threads);
+        Map<String, RoaringBitmap> bitmaps = Bitmaps.merge(layout, parts, threads);
         seconds.put("radix passes", (System.nanoTime() - t0) / 1e9);
         return new Selection(k, t, bitmaps, false, seconds);
     }

@@ -8,20 +8,22 @@ import java.util.Map;
 /**
  * One scan thread's output on the one-scan path, which the sample splits at two values L ≤ H.
  * Elements with Δ above H are certainly in the core (unless the sample was badly wrong, which the
- * end checks) and go straight into bitmaps; elements with Δ equal to H go into "boundary" bitmaps,
- * since bf16 weights make Δ take few distinct values and the core's threshold often sits in one
- * huge group of ties; elements in [L, H) are kept as candidates for an exact cut. Non-finite Δ
- * are counted, never selected.
+ * end checks); elements with Δ equal to H are the "boundary": bf16 weights make Δ take few
+ * distinct values, and the core's threshold often sits in one huge group of such ties. Both go
+ * into bitmaps at once, twice: {@link #atLeast} holds Δ ≥ H, {@link #above} holds Δ > H, so that
+ * the end can take, container by container, either one whole (all ties in, or none) and only the
+ * container where the ties run out needs a merge. Elements in [L, H) are kept as candidates for an
+ * exact cut. Non-finite Δ are counted, never selected.
  *
  * <p>The kernel sorts each window into bit sets ({@link DeltaKernel#classify}) and the sets become
  * bitmap containers whole ({@link Containers#append}): no per-element call, no branch per hit.
  * A thread's chunks come in ascending order, so its containers of each tensor are appended in key order.
  */
 final class ScanSink {
-    final DeltaKernel.Scratch scratch = new DeltaKernel.Scratch();
+    final DeltaKernel.Scratch scratch;
     final Candidates window;
     final Map<Integer, RoaringBitmap> above = new HashMap<>();
-    final Map<Integer, RoaringBitmap> boundary = new HashMap<>();
+    final Map<Integer, RoaringBitmap> atLeast = new HashMap<>();
     private final int low;
     private final int high;
     private final long[] gt = new long[Window.BYTES / 64];
@@ -32,7 +34,8 @@ final class ScanSink {
     long nonFinite;
     long firstNonFinite = Long.MAX_VALUE;
 
-    ScanSink(Candidates window, int low, int high) {
+    ScanSink(DeltaKernel.Scratch scratch, Candidates window, int low, int high) {
+        this.scratch = scratch;
         this.window = window;
         this.low = low;
         this.high = high;
@@ -51,8 +54,14 @@ final class ScanSink {
             if (kernel.classify(w, low, high, scratch, gt, eq, mid)) {
                 countNonFinite(kernel, w);
             }
-            aboveCount += Containers.append(above.computeIfAbsent(ri, x -> new RoaringBitmap()), p, gt, w.numel());
-            boundaryCount += Containers.append(boundary.computeIfAbsent(ri, x -> new RoaringBitmap()), p, eq, w.numel());
+            // From here on eq holds Δ ≥ H.
+            for (int i = 0, words = (int) ((w.numel() + 63) >>> 6); i < words; i++) {
+                eq[i] |= gt[i];
+            }
+            long gtCount = Containers.append(above.computeIfAbsent(ri, x -> new RoaringBitmap()), p, gt, w.numel());
+            long geCount = Containers.append(atLeast.computeIfAbsent(ri, x -> new RoaringBitmap()), p, eq, w.numel());
+            aboveCount += gtCount;
+            boundaryCount += geCount - gtCount;
             if (!candidates(w, mid)) {
                 return false;
             }

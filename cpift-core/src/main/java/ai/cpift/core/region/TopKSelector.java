@@ -31,6 +31,8 @@ final class TopKSelector {
     private final int threads;
     private final long budgetCandidates;
     private final ProgressListener progress;
+    /** Scratch space (with its read buffers) of finished runs, for the next: per-tensor mode runs hundreds. */
+    private final java.util.Queue<DeltaKernel.Scratch> idle = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     TopKSelector(DeltaKernel kernel, int threads, long budgetBytes, ProgressListener progress) {
         this.kernel = kernel;
@@ -140,7 +142,7 @@ final class TopKSelector {
         }
         int[] sample = new int[at.length];
         int parts = Math.max(1, threads);
-        ChunkRunner.run(threads, parts, true, DeltaKernel.Scratch::new, (s, part) -> {
+        List<DeltaKernel.Scratch> used = ChunkRunner.run(threads, parts, true, this::scratch, (s, part) -> {
             int from = (int) ((long) part * clusters / parts) * PER_CLUSTER;
             int to = (int) ((long) (part + 1) * clusters / parts) * PER_CLUSTER;
             DeltaRange w = null;
@@ -156,6 +158,7 @@ final class TopKSelector {
             }
             return true;
         }, null);
+        idle.addAll(used);
         return sample;
     }
 
@@ -179,18 +182,24 @@ final class TopKSelector {
         return clusters * Math.max(0, perCluster);
     }
 
-    /** One scan with each thread on a contiguous run of chunks; null when the window outgrew the budget. */
+    private DeltaKernel.Scratch scratch() {
+        DeltaKernel.Scratch s = idle.poll();
+        return s != null ? s : new DeltaKernel.Scratch();
+    }
+
+    /** One scan, each thread taking the next free chunk; null when the window outgrew the budget. */
     private List<ScanSink> scan(Layout layout, Thresholds th) {
         AtomicLong budget = new AtomicLong(budgetCandidates);
         AtomicLong done = new AtomicLong();
         boolean[] stopped = new boolean[1];
         List<ScanSink> sinks = ChunkRunner.run(threads, layout.chunks.size(), false,
-                () -> new ScanSink(new Candidates(budget), th.low(), th.high()), (sink, c) -> {
+                () -> new ScanSink(scratch(), new Candidates(budget), th.low(), th.high()), (sink, c) -> {
                     Layout.Chunk ch = layout.chunks.get(c);
                     boolean ok = sink.scan(kernel, layout.ranges.get(ch.range()), ch.range(), ch.from(), ch.to());
                     progress.progress("scan", done.addAndGet(ch.size()), layout.total);
                     return ok;
                 }, stopped);
+        sinks.forEach(s -> idle.add(s.scratch));
         return stopped[0] ? null : sinks;
     }
 }
