@@ -74,6 +74,10 @@ final class VectorDeltaKernel extends DeltaKernel {
 
     @Override
     boolean classify(DeltaRange w, int low, int high, Scratch s, long[] gt, long[] eq, long[] mid) {
+        if (64 % (2 * LANES) != 0) {
+            // Vectors whose elements do not tile a word (no x86 or NEON size does) take the plain path.
+            return super.classify(w, low, high, s, gt, eq, mid);
+        }
         if (w.baseType() == DType.BF16 && w.tunedType() == DType.BF16) {
             return classifyBf16(w, low, high, s, gt, eq, mid);
         }
