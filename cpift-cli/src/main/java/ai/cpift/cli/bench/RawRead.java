@@ -29,64 +29,75 @@ final class RawRead {
     private RawRead() {
     }
 
-    /** Reads all files; returns a checksum so the work cannot be optimised away. */
+    /** One 4 MiB piece of a file, read and summed by one thread. */
+    private interface Piece {
+        long read(long from, long to) throws IOException;
+    }
+
+    /** Reads all files through mappings; returns a checksum so the work cannot be optimised away. */
     static long readAll(List<Path> files, int threads) throws IOException {
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
         try (Arena arena = Arena.ofShared()) {
-            List<Future<Long>> parts = new ArrayList<>();
+            List<Piece> readers = new ArrayList<>();
+            List<Long> sizes = new ArrayList<>();
             for (Path f : files) {
-                MemorySegment seg;
                 try (FileChannel ch = FileChannel.open(f)) {
-                    seg = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), arena);
-                }
-                for (long p = 0; p < seg.byteSize(); p += CHUNK) {
-                    long from = p;
-                    long to = Math.min(seg.byteSize(), p + CHUNK);
-                    parts.add(pool.submit(() -> sum(seg, from, to)));
+                    MemorySegment seg = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), arena);
+                    readers.add((from, to) -> sum(seg, from, to));
+                    sizes.add(seg.byteSize());
                 }
             }
-            long s = 0;
-            for (Future<Long> f : parts) {
-                s += f.get();
-            }
-            return s;
-        } catch (InterruptedException | ExecutionException e) {
-            throw new IOException("raw read failed: " + (e.getCause() != null ? e.getCause() : e), e);
-        } finally {
-            pool.shutdownNow();
+            return run(readers, sizes, threads);
         }
     }
 
     /** Reads all files with positional reads; returns a checksum so the work cannot be optimised away. */
     static long preadAll(List<Path> files, int threads) throws IOException {
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
         List<FileChannel> channels = new ArrayList<>();
         ThreadLocal<ByteBuffer> buffers = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(BUFFER));
         try {
-            List<Future<Long>> parts = new ArrayList<>();
+            List<Piece> readers = new ArrayList<>();
+            List<Long> sizes = new ArrayList<>();
             for (Path f : files) {
                 FileChannel ch = FileChannel.open(f);
                 channels.add(ch);
-                long size = ch.size();
+                sizes.add(ch.size());
+                readers.add((from, to) -> {
+                    ByteBuffer buf = buffers.get();
+                    MemorySegment seg = MemorySegment.ofBuffer(buf.clear());
+                    long acc = 0;
+                    for (long q = from; q < to; q += BUFFER) {
+                        int n = (int) Math.min(BUFFER, to - q);
+                        buf.clear().limit(n);
+                        while (buf.hasRemaining()) {
+                            if (ch.read(buf, q + buf.position()) < 0) {
+                                throw new IOException(f + " ended early");
+                            }
+                        }
+                        acc += sum(seg, 0, n);
+                    }
+                    return acc;
+                });
+            }
+            return run(readers, sizes, threads);
+        } finally {
+            for (FileChannel ch : channels) {
+                ch.close();
+            }
+        }
+    }
+
+    /** Every file's pieces on a pool of {@code threads}; the sum of their checksums. */
+    private static long run(List<Piece> readers, List<Long> sizes, int threads) throws IOException {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<Long>> parts = new ArrayList<>();
+            for (int i = 0; i < readers.size(); i++) {
+                Piece reader = readers.get(i);
+                long size = sizes.get(i);
                 for (long p = 0; p < size; p += CHUNK) {
                     long from = p;
                     long to = Math.min(size, p + CHUNK);
-                    parts.add(pool.submit(() -> {
-                        ByteBuffer buf = buffers.get();
-                        MemorySegment seg = MemorySegment.ofBuffer(buf.clear());
-                        long acc = 0;
-                        for (long q = from; q < to; q += BUFFER) {
-                            int n = (int) Math.min(BUFFER, to - q);
-                            buf.clear().limit(n);
-                            while (buf.hasRemaining()) {
-                                if (ch.read(buf, q + buf.position()) < 0) {
-                                    throw new IOException(f + " ended early");
-                                }
-                            }
-                            acc += sum(seg, 0, n);
-                        }
-                        return acc;
-                    }));
+                    parts.add(pool.submit(() -> reader.read(from, to)));
                 }
             }
             long s = 0;
@@ -98,9 +109,6 @@ final class RawRead {
             throw new IOException("raw read failed: " + (e.getCause() != null ? e.getCause() : e), e);
         } finally {
             pool.shutdownNow();
-            for (FileChannel ch : channels) {
-                ch.close();
-            }
         }
     }
 
