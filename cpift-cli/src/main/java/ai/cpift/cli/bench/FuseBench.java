@@ -21,8 +21,9 @@ import java.util.concurrent.Callable;
  * (about 5 GB in a temporary folder, deleted at the end), then runs the measured part in a child
  * JVM limited to {@value #HEAP} of heap, the target's memory bound, so the limit holds by
  * construction. There the JIT is warmed on a small model, then raw IO (read the four inputs, write
- * an output of the fusion's size through the same writer, once copied into its mapping and once
- * with positional writes as fusion writes, the faster of the two counting) and fusion alternate
+ * an output of the fusion's size through the same writer: inputs mapped and the output copied into
+ * the writer's mapping; inputs mapped and the output written with positional writes as fusion
+ * writes; inputs read with positional reads, output as before; the fastest counting) and fusion alternate
  * {@code --repeats} times. Figure: bytes of input plus output per second, the best round of each;
  * target: fusion at least {@value #TARGET} of raw IO.
  */
@@ -71,8 +72,9 @@ public final class FuseBench implements Callable<Integer> {
             double[] fuse = seconds(r.get("fuse_seconds"));
             double bytes = r.get("input_bytes").asDouble() + r.get("output_bytes").asDouble();
             Map<String, Object> extra = new LinkedHashMap<>();
-            extra.put("statistic", "best of " + repeats + " rounds for each, a round being raw IO (output copied into the"
-                    + " writer's mapping, then written with positional writes; the faster counts) then fusion in one JVM");
+            extra.put("statistic", "best of " + repeats + " rounds for each, a round being raw IO (inputs mapped and output"
+                    + " copied into the writer's mapping; inputs mapped and output written with positional writes; inputs read"
+                    + " with positional reads and output written so; the fastest counts) then fusion in one JVM");
             extra.put("note", "fusion reads each task tensor twice (Gram pass, then output pass) and the base only where"
                     + " cores conflict; raw IO reads every input once; both count base + tasks + output bytes");
             extra.put("parameters_per_model", big.parameters());
@@ -81,6 +83,7 @@ public final class FuseBench implements Callable<Integer> {
             extra.put("raw_io_seconds", Arrays.stream(raw).boxed().toList());
             extra.put("raw_io_mapped_seconds", Arrays.stream(seconds(r.get("raw_mapped_seconds"))).boxed().toList());
             extra.put("raw_io_writes_seconds", Arrays.stream(seconds(r.get("raw_writes_seconds"))).boxed().toList());
+            extra.put("raw_io_pread_seconds", Arrays.stream(seconds(r.get("raw_pread_seconds"))).boxed().toList());
             extra.put("fusion_seconds", Arrays.stream(fuse).boxed().toList());
             extra.put("raw_io_cpu_seconds", Arrays.stream(seconds(r.get("raw_cpu_seconds"))).boxed().toList());
             extra.put("fusion_cpu_seconds", Arrays.stream(seconds(r.get("fuse_cpu_seconds"))).boxed().toList());

@@ -8,6 +8,7 @@ import ai.cpift.core.safetensors.TensorSpec;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,21 +21,26 @@ import java.util.concurrent.Future;
  * The raw IO limit of a fusion: the same checkpoints opened the same way, every byte of the task
  * checkpoints read, and an output folder of the fusion's layout written through the same
  * {@link CheckpointWriter} by copying the base's bytes, in pieces spread over the same number of
- * threads, either into the writer's mapping or with positional writes as fusion does
- * ({@link Mode}). Nothing is computed, so no fusion can be faster.
+ * threads: the inputs read through their mappings or with positional reads, the output copied
+ * into the writer's mapping or written with positional writes as fusion does ({@link Mode}).
+ * Nothing is computed, so no fusion can be faster.
  */
 final class RawIo {
     private static final long PIECE = 8L << 20;
+    /** The read buffer of {@link Mode#PREAD}, per thread: the size the core-region scan reads in. */
+    private static final int BUFFER = 512 << 10;
 
     private RawIo() {
     }
 
-    /** How the output is written: both are measured, and the limit is the faster. */
+    /** How the inputs are read and the output written: all are measured, and the limit is the fastest. */
     enum Mode {
-        /** Copied into the writer's mapping of the new file. */
+        /** Inputs read through their mappings; output copied into the writer's mapping of the new file. */
         MAPPED,
-        /** Written with positional writes from the base's mapping ({@link CheckpointWriter#write}), as fusion writes. */
-        WRITES
+        /** Inputs read through their mappings; output written with positional writes from the base's mapping ({@link CheckpointWriter#write}), as fusion writes. */
+        WRITES,
+        /** Inputs read with positional reads into a half-megabyte buffer per thread; output as in {@link #WRITES}. */
+        PREAD
     }
 
     /** @return a checksum of what was read, so the reads cannot be optimised away */
@@ -50,6 +56,8 @@ final class RawIo {
             List<TensorSpec> specs = b.tensors().stream().map(TensorSpec::of).toList();
             try (CheckpointWriter w = CheckpointWriter.create(out, specs, CheckpointWriter.DEFAULT_MAX_SHARD_BYTES)) {
                 List<Callable<Long>> jobs = new ArrayList<>();
+                ThreadLocal<ByteBuffer> buffers = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(BUFFER));
+                List<Checkpoint> taskCheckpoints = open.subList(1, open.size());
                 for (TensorInfo t : b.tensors()) {
                     MemorySegment to = w.tensor(t.name());
                     MemorySegment from = b.data(t);
@@ -59,10 +67,21 @@ final class RawIo {
                         long len = Math.min(PIECE, t.byteLength() - off);
                         jobs.add(() -> {
                             long sum = 0;
-                            for (MemorySegment r : reads) {
-                                sum += xor(r.asSlice(o, len));
+                            if (mode == Mode.PREAD) {
+                                ByteBuffer buf = buffers.get();
+                                for (Checkpoint c : taskCheckpoints) {
+                                    TensorInfo ti = c.find(t.name()).orElseThrow();
+                                    for (long q = 0; q < len; q += BUFFER) {
+                                        c.read(ti, o + q, buf.clear().limit((int) Math.min(BUFFER, len - q)));
+                                        sum += xor(MemorySegment.ofBuffer(buf.flip()));
+                                    }
+                                }
+                            } else {
+                                for (MemorySegment r : reads) {
+                                    sum += xor(r.asSlice(o, len));
+                                }
                             }
-                            if (mode == Mode.WRITES) {
+                            if (mode != Mode.MAPPED) {
                                 w.write(t.name(), o, from.asSlice(o, len));
                             } else {
                                 MemorySegment.copy(from, o, to, o, len);
