@@ -67,24 +67,24 @@ abstract class DeltaKernel {
 
     /**
      * Sorts the elements [0, n) of a window (n = {@code w.numel()}) into three bit sets, bit i of
-     * word i/64 standing for element i: Δ bits above {@code high} ({@code gt}), equal to it
-     * ({@code eq}), and in [{@code low}, {@code high}) ({@code mid}). The words of the sets up to
+     * word i/64 standing for element i: Δ bits above {@code high} ({@code gt}), at least {@code high}
+     * ({@code ge}, so {@code gt} ⊆ {@code ge}), and in [{@code low}, {@code high}) ({@code mid}). The words of the sets up to
      * ⌈n/64⌉ are overwritten. Non-finite Δ (bits at or above {@link #NON_FINITE}) land in the sets
      * like any others and are reported by the return value.
      *
      * @return true when some Δ in the window is non-finite
      */
-    boolean classify(DeltaRange w, int low, int high, Scratch s, long[] gt, long[] eq, long[] mid) {
+    boolean classify(DeltaRange w, int low, int high, Scratch s, long[] gt, long[] ge, long[] mid) {
         long n = w.numel();
         int words = (int) ((n + 63) >>> 6);
         java.util.Arrays.fill(gt, 0, words, 0);
-        java.util.Arrays.fill(eq, 0, words, 0);
+        java.util.Arrays.fill(ge, 0, words, 0);
         java.util.Arrays.fill(mid, 0, words, 0);
-        return classifyScalar(w, 0, low, high, s, gt, eq, mid);
+        return classifyScalar(w, 0, low, high, s, gt, ge, mid);
     }
 
     /** The scalar classification of elements [from, n) into sets whose words from from/64 on are zero or partly set. */
-    final boolean classifyScalar(DeltaRange w, long from, int low, int high, Scratch s, long[] gt, long[] eq, long[] mid) {
+    final boolean classifyScalar(DeltaRange w, long from, int low, int high, Scratch s, long[] gt, long[] ge, long[] mid) {
         boolean nonFinite = false;
         long n = w.numel();
         for (long p = from; p < n; p += BLOCK) {
@@ -99,8 +99,9 @@ abstract class DeltaKernel {
                 nonFinite |= v >= NON_FINITE;
                 if (v > high) {
                     gt[word] |= bit;
+                    ge[word] |= bit;
                 } else if (v == high) {
-                    eq[word] |= bit;
+                    ge[word] |= bit;
                 } else if (v >= low) {
                     mid[word] |= bit;
                 }

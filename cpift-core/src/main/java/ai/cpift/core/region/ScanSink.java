@@ -27,7 +27,7 @@ final class ScanSink {
     private final int low;
     private final int high;
     private final long[] gt = new long[Window.BYTES / 64];
-    private final long[] eq = new long[Window.BYTES / 64];
+    private final long[] ge = new long[Window.BYTES / 64];
     private final long[] mid = new long[Window.BYTES / 64];
     long aboveCount;
     long boundaryCount;
@@ -51,15 +51,11 @@ final class ScanSink {
         long span = Window.span(r);
         for (long p = from; p < to; p += span) {
             DeltaRange w = scratch.window.load(r, p, Math.min(to, p + span));
-            if (kernel.classify(w, low, high, scratch, gt, eq, mid)) {
+            if (kernel.classify(w, low, high, scratch, gt, ge, mid)) {
                 countNonFinite(kernel, w);
             }
-            // From here on eq holds Δ ≥ H.
-            for (int i = 0, words = (int) ((w.numel() + 63) >>> 6); i < words; i++) {
-                eq[i] |= gt[i];
-            }
             long gtCount = Containers.append(above.computeIfAbsent(ri, x -> new RoaringBitmap()), p, gt, w.numel());
-            long geCount = Containers.append(atLeast.computeIfAbsent(ri, x -> new RoaringBitmap()), p, eq, w.numel());
+            long geCount = Containers.append(atLeast.computeIfAbsent(ri, x -> new RoaringBitmap()), p, ge, w.numel());
             aboveCount += gtCount;
             boundaryCount += geCount - gtCount;
             if (!candidates(w, mid)) {

@@ -73,18 +73,18 @@ final class VectorDeltaKernel extends DeltaKernel {
     }
 
     @Override
-    boolean classify(DeltaRange w, int low, int high, Scratch s, long[] gt, long[] eq, long[] mid) {
+    boolean classify(DeltaRange w, int low, int high, Scratch s, long[] gt, long[] ge, long[] mid) {
         if (64 % (2 * LANES) != 0) {
             // Vectors whose elements do not tile a word (no x86 or NEON size does) take the plain path.
-            return super.classify(w, low, high, s, gt, eq, mid);
+            return super.classify(w, low, high, s, gt, ge, mid);
         }
         if (w.baseType() == DType.BF16 && w.tunedType() == DType.BF16) {
-            return classifyBf16(w, low, high, s, gt, eq, mid);
+            return classifyBf16(w, low, high, s, gt, ge, mid);
         }
         if (w.baseType() == DType.F32 && w.tunedType() == DType.F32) {
-            return classifyF32(w, low, high, s, gt, eq, mid);
+            return classifyF32(w, low, high, s, gt, ge, mid);
         }
-        return super.classify(w, low, high, s, gt, eq, mid);
+        return super.classify(w, low, high, s, gt, ge, mid);
     }
 
     /**
@@ -92,7 +92,7 @@ final class VectorDeltaKernel extends DeltaKernel {
      * lane masks go to the sets' words through {@link Long#expand}, which puts even elements'
      * bits at even positions and odd elements' at odd ones (PDEP on x86).
      */
-    private static boolean classifyBf16(DeltaRange w, int low, int high, Scratch s, long[] gt, long[] eq, long[] mid) {
+    private static boolean classifyBf16(DeltaRange w, int low, int high, Scratch s, long[] gt, long[] ge, long[] mid) {
         IntVector lowV = IntVector.broadcast(INTS, low);
         IntVector highV = IntVector.broadcast(INTS, high);
         IntVector max = IntVector.zero(INTS);
@@ -112,28 +112,28 @@ final class VectorDeltaKernel extends DeltaKernel {
             max = max.max(even).max(odd);
             VectorMask<Integer> gtE = even.compare(VectorOperators.GT, highV);
             VectorMask<Integer> gtO = odd.compare(VectorOperators.GT, highV);
-            VectorMask<Integer> eqE = even.compare(VectorOperators.EQ, highV);
-            VectorMask<Integer> eqO = odd.compare(VectorOperators.EQ, highV);
-            VectorMask<Integer> midE = even.compare(VectorOperators.GE, lowV).andNot(gtE.or(eqE));
-            VectorMask<Integer> midO = odd.compare(VectorOperators.GE, lowV).andNot(gtO.or(eqO));
+            VectorMask<Integer> geE = even.compare(VectorOperators.GE, highV);
+            VectorMask<Integer> geO = odd.compare(VectorOperators.GE, highV);
+            VectorMask<Integer> midE = even.compare(VectorOperators.GE, lowV).andNot(geE);
+            VectorMask<Integer> midO = odd.compare(VectorOperators.GE, lowV).andNot(geO);
             int shift = (int) (i & 63);
             g |= (Long.expand(gtE.toLong(), EVEN_BITS) | Long.expand(gtO.toLong(), ODD_BITS)) << shift;
-            q |= (Long.expand(eqE.toLong(), EVEN_BITS) | Long.expand(eqO.toLong(), ODD_BITS)) << shift;
+            q |= (Long.expand(geE.toLong(), EVEN_BITS) | Long.expand(geO.toLong(), ODD_BITS)) << shift;
             m |= (Long.expand(midE.toLong(), EVEN_BITS) | Long.expand(midO.toLong(), ODD_BITS)) << shift;
             if (shift + span == 64) {
                 int word = (int) (i >>> 6);
                 gt[word] = g;
-                eq[word] = q;
+                ge[word] = q;
                 mid[word] = m;
                 g = 0;
                 q = 0;
                 m = 0;
             }
         }
-        return finish(w, i, low, high, s, gt, eq, mid, g, q, m, max.reduceLanes(VectorOperators.MAX) >= NON_FINITE);
+        return finish(w, i, low, high, s, gt, ge, mid, g, q, m, max.reduceLanes(VectorOperators.MAX) >= NON_FINITE);
     }
 
-    private static boolean classifyF32(DeltaRange w, int low, int high, Scratch s, long[] gt, long[] eq, long[] mid) {
+    private static boolean classifyF32(DeltaRange w, int low, int high, Scratch s, long[] gt, long[] ge, long[] mid) {
         IntVector lowV = IntVector.broadcast(INTS, low);
         IntVector highV = IntVector.broadcast(INTS, high);
         IntVector max = IntVector.zero(INTS);
@@ -149,30 +149,30 @@ final class VectorDeltaKernel extends DeltaKernel {
             IntVector d = b.sub(a).reinterpretAsInts().and(0x7FFFFFFF);
             max = max.max(d);
             VectorMask<Integer> gtM = d.compare(VectorOperators.GT, highV);
-            VectorMask<Integer> eqM = d.compare(VectorOperators.EQ, highV);
-            VectorMask<Integer> midM = d.compare(VectorOperators.GE, lowV).andNot(gtM.or(eqM));
+            VectorMask<Integer> geM = d.compare(VectorOperators.GE, highV);
+            VectorMask<Integer> midM = d.compare(VectorOperators.GE, lowV).andNot(geM);
             int shift = (int) (i & 63);
             g |= gtM.toLong() << shift;
-            q |= eqM.toLong() << shift;
+            q |= geM.toLong() << shift;
             m |= midM.toLong() << shift;
             if (shift + lanes == 64) {
                 int word = (int) (i >>> 6);
                 gt[word] = g;
-                eq[word] = q;
+                ge[word] = q;
                 mid[word] = m;
                 g = 0;
                 q = 0;
                 m = 0;
             }
         }
-        return finish(w, i, low, high, s, gt, eq, mid, g, q, m, max.reduceLanes(VectorOperators.MAX) >= NON_FINITE);
+        return finish(w, i, low, high, s, gt, ge, mid, g, q, m, max.reduceLanes(VectorOperators.MAX) >= NON_FINITE);
     }
 
     /**
      * Stores the partly filled word the vector loop stopped in (elements from i on are still
      * unset) and classifies the last elements one at a time.
      */
-    private static boolean finish(DeltaRange w, long i, int low, int high, Scratch s, long[] gt, long[] eq, long[] mid,
+    private static boolean finish(DeltaRange w, long i, int low, int high, Scratch s, long[] gt, long[] ge, long[] mid,
                                   long g, long q, long m, boolean nonFinite) {
         long n = w.numel();
         int word = (int) (i >>> 6);
@@ -183,9 +183,9 @@ final class VectorDeltaKernel extends DeltaKernel {
         // A vector covers a divisor of 64 elements and the loop stopped less than one vector short of
         // n, so the elements left all lie in this one word.
         gt[word] = g;
-        eq[word] = q;
+        ge[word] = q;
         mid[word] = m;
-        return DeltaKernel.scalar().classifyScalar(w, i, low, high, s, gt, eq, mid) | nonFinite;
+        return DeltaKernel.scalar().classifyScalar(w, i, low, high, s, gt, ge, mid) | nonFinite;
     }
 
     /** Emits hits of a pair vector in element order: lane j's even element, then its odd one. */
