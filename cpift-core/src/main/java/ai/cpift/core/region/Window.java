@@ -9,7 +9,7 @@ import java.nio.ByteBuffer;
  * One thread's window on a (base, tuned) pair: up to {@link #BYTES} bytes of each tensor, read
  * with positional reads into two reused direct buffers and handed to the kernels as a range of
  * their own. Every scan of the core-region stage goes through windows: on Linux, a pass over a
- * checkpoint in the page cache through pread runs about twice as fast as through a fresh memory
+ * checkpoint in the page cache through pread runs about 1.5 times as fast as through a fresh memory
  * mapping, whose first touch of every 64 KiB costs a page fault (measured by {@code cpift bench
  * mask}, which reports both). Half a megabyte a side keeps both buffers in the core's cache
  * while the kernel reads them.

@@ -104,14 +104,27 @@ public final class SafetensorsFile implements AutoCloseable {
     }
 
     private static void readFully(Path path, FileChannel ch, ByteBuffer buf, long pos) throws IOException {
+        long end = fill(ch, buf, pos);
+        if (end >= 0) {
+            throw new SafetensorsFormatException(path, "file ended at byte " + end + " while its header was read;"
+                    + " it is still being written or was cut short: wait for the copy to finish or copy it again");
+        }
+    }
+
+    /**
+     * Positional reads from {@code pos} until {@code buf} is full.
+     *
+     * @return -1 when it is, else the position at which the file ended
+     */
+    private static long fill(FileChannel ch, ByteBuffer buf, long pos) throws IOException {
         while (buf.hasRemaining()) {
             int r = ch.read(buf, pos);
             if (r < 0) {
-                throw new SafetensorsFormatException(path, "file ended at byte " + pos + " while its header was read;"
-                        + " it is still being written or was cut short: wait for the copy to finish or copy it again");
+                return pos;
             }
             pos += r;
         }
+        return -1;
     }
 
     public Path path() {
@@ -162,14 +175,10 @@ public final class SafetensorsFile implements AutoCloseable {
             throw new IndexOutOfBoundsException("bytes [" + offset + ", " + (offset + dst.remaining()) + ") of tensor '"
                     + t.name() + "' (" + t.byteLength() + " bytes) in " + path);
         }
-        long pos = header.dataStart() + t.begin() + offset;
-        while (dst.hasRemaining()) {
-            int r = channel.read(dst, pos);
-            if (r < 0) {
-                throw new IOException(path + ": file ended at byte " + pos + " while tensor '" + t.name()
-                        + "' was read; it was truncated after it was opened: copy it again");
-            }
-            pos += r;
+        long end = fill(channel, dst, header.dataStart() + t.begin() + offset);
+        if (end >= 0) {
+            throw new IOException(path + ": file ended at byte " + end + " while tensor '" + t.name()
+                    + "' was read; it was truncated after it was opened: copy it again");
         }
     }
 
