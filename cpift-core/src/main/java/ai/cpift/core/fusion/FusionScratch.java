@@ -29,7 +29,7 @@ final class FusionScratch {
     final int[] cursor;
     /** Per task, a bitmap of its core elements in the current block ({@link CoreTransplant#applyBf16}). */
     final long[][] marks;
-    /** One encoded output block, written to the file from here. */
+    /** Encoded output blocks, gathered here and written to the file together ({@link TensorFuser#WRITE_BYTES}). */
     final MemorySegment outBlock;
     final int[] batch = new int[256];
     final BlockCodec.Bits bits;
@@ -56,8 +56,8 @@ final class FusionScratch {
         count = new int[n];
         cursor = new int[n];
         marks = new long[n][(block + 63) >>> 6];
-        // the largest output dtype (F64) for the block; off-heap, so the file write needs no copy
-        outBlock = Arena.ofAuto().allocate(8L * block, 64);
+        // off-heap, so the file write needs no copy; at least one block of the largest output dtype (F64)
+        outBlock = Arena.ofAuto().allocate(Math.max(TensorFuser.WRITE_BYTES, 8L * block), 64);
         bits = new BlockCodec.Bits(block);
     }
 }
