@@ -30,9 +30,9 @@ import java.util.Optional;
  * tie order.
  *
  * <h2>Streaming</h2>
- * Tensors are read from the memory-mapped checkpoints and written into the output's shards at
- * their offsets, block by block (positional writes of a filled buffer), by {@code threads}
- * workers; nothing on the heap grows with the model or tensor size. Each floating tensor takes two passes: the Gram matrix of the N task
+ * Tensors are read from the checkpoints with positional reads, a window of each at a time, and
+ * written into the output's shards at their offsets (positional writes of a filled buffer), by
+ * {@code threads} workers; nothing grows with the model or tensor size. Each floating tensor takes two passes: the Gram matrix of the N task
  * tensors (from which {@link Slerp#mergeCoefficients} gives m = Σ_j c_j θ_j), then the output.
  * BF16 tasks take SIMD kernels ({@link PairKernel}: the Vector API where
  * {@code jdk.incubator.vector} is enabled, bit-identical scalar loops otherwise).

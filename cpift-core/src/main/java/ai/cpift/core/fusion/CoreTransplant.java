@@ -1,10 +1,13 @@
 package ai.cpift.core.fusion;
 
+import ai.cpift.core.checkpoint.Checkpoint;
 import ai.cpift.core.safetensors.TensorInfo;
 import ai.cpift.core.tensor.FloatCodec;
 import org.roaringbitmap.BatchIterator;
 import org.roaringbitmap.buffer.ImmutableRoaringBitmap;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import java.util.List;
@@ -12,18 +15,21 @@ import java.util.List;
 /**
  * The core rule of one tensor: an element in Ci takes θi's value; where several cores hold it,
  * the task with the largest |θi − θ0| (float32) wins, the first task in the given order on an
- * exact tie.
+ * exact tie. Base values are needed only for contested elements; they are read with positional
+ * reads into the thread's base window ({@link FusionScratch#baseWindow}), which holds the
+ * elements from the first one asked for on, since contested elements are asked for in increasing
+ * order within a chunk.
  */
 final class CoreTransplant {
     private final TensorInfo base;
-    private final MemorySegment baseData;
+    private final Checkpoint baseSource;
     private final List<ImmutableRoaringBitmap> cores;
     private final boolean pairs;
     private final int n;
 
-    CoreTransplant(TensorInfo base, MemorySegment baseData, List<ImmutableRoaringBitmap> cores, boolean pairs) {
+    CoreTransplant(TensorInfo base, Checkpoint baseSource, List<ImmutableRoaringBitmap> cores, boolean pairs) {
         this.base = base;
-        this.baseData = baseData;
+        this.baseSource = baseSource;
         this.cores = cores;
         this.pairs = pairs;
         this.n = cores.size();
@@ -107,7 +113,7 @@ final class CoreTransplant {
         }
         stats[n] += newlyContested;
         for (int c = 0; c < contested; c++) {
-            s.theta0[c] = baseElement(b + s.claimAt[c]);
+            s.theta0[c] = baseElement(b + s.claimAt[c], s);
         }
         for (int c = 0; c < contested; c++) {
             int p = BlockCodec.position(pairs, s.claimAt[c], len);
@@ -128,10 +134,11 @@ final class CoreTransplant {
 
     /**
      * {@link #apply} for a BF16 output of BF16 tasks, in place: the merged values of the block at
-     * {@code b} are already in {@code out} from element {@code at} on, and each core element gets its owner's BF16 bits,
-     * read from the task tensor. The owner is decided as in {@link #apply}, on the same float32
-     * values; the tasks are finite (the Gram pass checked), and a finite BF16 value is its own
-     * rounding, so the bits are what {@link #apply} followed by the encoding would write.
+     * {@code b} are already in {@code out} from element {@code at} on, and each core element gets
+     * its owner's BF16 bits, read from the task windows {@code tasks}, where the block starts at
+     * element {@code from}. The owner is decided as in {@link #apply}, on the same float32 values;
+     * the tasks are finite (the Gram pass checked), and a finite BF16 value is its own rounding, so
+     * the bits are what {@link #apply} followed by the encoding would write.
      *
      * <p>First every task copies its core elements, in task order, and marks them in a bitmap of
      * the block; an element held by one core is then done. The elements held by two or more (the
@@ -140,7 +147,8 @@ final class CoreTransplant {
      * taking an element only on a strictly larger |θi − θ0| gives. Per task, the elements
      * transplanted are its core elements less the contests it lost.
      */
-    void applyBf16(long b, int len, int blockOffset, MemorySegment[] tasks, MemorySegment out, long at, FusionScratch s, long[] stats) {
+    void applyBf16(long b, int len, int blockOffset, MemorySegment[] tasks, long from, MemorySegment out, long at, FusionScratch s,
+                   long[] stats) {
         int end = blockOffset + len;
         int words = (len + 63) >>> 6;
         long[][] marks = s.marks;
@@ -153,7 +161,7 @@ final class CoreTransplant {
             int first = i;
             for (int limit = s.count[j]; i < limit && core[i] < end; i++) {
                 int k = core[i] - blockOffset;
-                out.set(FloatCodec.LE_SHORT, 2 * (at + k), t.get(FloatCodec.LE_SHORT, 2 * (b + k)));
+                out.set(FloatCodec.LE_SHORT, 2 * (at + k), t.get(FloatCodec.LE_SHORT, 2 * (from + k)));
                 mine[k >>> 6] |= 1L << k;
             }
             stats[j] += i - first;
@@ -179,11 +187,11 @@ final class CoreTransplant {
         stats[n] += count;
         float[] theta0 = s.theta0;
         for (int c = 0; c < count; c++) {
-            theta0[c] = baseElement(b + contested[c]);
+            theta0[c] = baseElement(b + contested[c], s);
         }
         for (int c = 0; c < count; c++) {
             int k = contested[c];
-            long e = b + k;
+            long e = from + k;
             int owner = -1;
             float best = 0;
             for (int j = 0; j < n; j++) {
@@ -205,14 +213,32 @@ final class CoreTransplant {
         return Float.intBitsToFloat(s.get(FloatCodec.LE_SHORT, 2 * e) << 16);
     }
 
-    /** One element of θ0 as float32, read in place (contested elements are few and scattered). */
-    private float baseElement(long e) {
+    /** Element e of θ0 as float32, from the thread's base window (read again when it does not hold e). */
+    private float baseElement(long e, FusionScratch s) {
+        if (s.baseOf != this || e < s.baseFrom || e >= s.baseTo) {
+            loadBase(e, s);
+        }
+        long i = e - s.baseFrom;
+        MemorySegment w = s.baseIn;
         return switch (base.dtype()) {
-            case BF16 -> Float.intBitsToFloat(baseData.get(FloatCodec.LE_SHORT, 2 * e) << 16);
-            case F16 -> Float.float16ToFloat(baseData.get(FloatCodec.LE_SHORT, 2 * e));
-            case F32 -> baseData.get(FloatCodec.LE_FLOAT, 4 * e);
-            case F64 -> (float) baseData.get(FloatCodec.LE_DOUBLE, 8 * e);
+            case BF16 -> Float.intBitsToFloat(w.get(FloatCodec.LE_SHORT, 2 * i) << 16);
+            case F16 -> Float.float16ToFloat(w.get(FloatCodec.LE_SHORT, 2 * i));
+            case F32 -> w.get(FloatCodec.LE_FLOAT, 4 * i);
+            case F64 -> (float) w.get(FloatCodec.LE_DOUBLE, 8 * i);
             default -> throw new IllegalStateException("tensor '" + base.name() + "' is " + base.dtype() + ", not floating");
         };
+    }
+
+    private void loadBase(long e, FusionScratch s) {
+        int size = base.dtype().byteSize();
+        long to = Math.min(base.numel(), e + TensorFuser.WINDOW_BYTES / size);
+        try {
+            baseSource.read(base, e * size, s.baseWindow.clear().limit((int) ((to - e) * size)));
+        } catch (IOException x) {
+            throw new UncheckedIOException(x);
+        }
+        s.baseOf = this;
+        s.baseFrom = e;
+        s.baseTo = to;
     }
 }

@@ -7,7 +7,6 @@ import ai.cpift.core.safetensors.TensorSpec;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -114,16 +113,13 @@ final class FusionScheduler {
 
     private TensorFuser fuser(TensorInfo t, TensorSpec spec, TensorFuser.Output out) throws IOException {
         List<TensorInfo> infos = new ArrayList<>();
-        List<MemorySegment> data = new ArrayList<>();
         for (Checkpoint c : in.checkpoints) {
-            TensorInfo x = c.info(t.name());
-            infos.add(x);
-            data.add(c.data(x));
+            infos.add(c.info(t.name()));
         }
-        CoreTransplant cores = new CoreTransplant(t, in.base.data(t), in.masks.stream().map(m -> m.bitmap(t.name())).toList(),
+        CoreTransplant cores = new CoreTransplant(t, in.base, in.masks.stream().map(m -> m.bitmap(t.name())).toList(),
                 TensorFuser.pairsLayout(infos));
-        return new TensorFuser(t, infos, data, in.checkpoints.stream().map(Checkpoint::path).toList(),
-                in.tasks.stream().map(FusionTask::name).toList(), cores, spec.dtype(), out, options.chunkElements(), kernel);
+        return new TensorFuser(t, infos, in.checkpoints, in.tasks.stream().map(FusionTask::name).toList(), cores, spec.dtype(), out,
+                options.chunkElements(), kernel);
     }
 
     /** The Gram chunks in parallel, then, from their sum, the SLERP coefficients and the output chunks in parallel. */

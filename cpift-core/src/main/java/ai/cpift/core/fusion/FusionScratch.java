@@ -2,12 +2,13 @@ package ai.cpift.core.fusion;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
 
 /**
- * One worker thread's buffers, sized by the block, never by the tensor: N decoded blocks, the
- * output block, the double lanes of the Gram matrix and of the combination, and the transplant's
- * bookkeeping. For N = 3 and blocks of 16 K elements about 1 MB, plus core index buffers that grow
- * to at most a chunk.
+ * One worker thread's buffers, sized by the block, never by the tensor: the windows read from
+ * the tasks and the base, N decoded blocks, the gathered output, the double lanes of the Gram
+ * matrix and of the combination, and the transplant's bookkeeping. For N = 3 and blocks of 16 K
+ * elements about 3.5 MB, plus core index buffers that grow to at most a chunk.
  */
 final class FusionScratch {
     final float[][] x;
@@ -31,6 +32,15 @@ final class FusionScratch {
     final long[][] marks;
     /** Encoded output blocks, gathered here and written to the file together ({@link TensorFuser#WRITE_BYTES}). */
     final MemorySegment outBlock;
+    /** Per task, the window {@link TensorFuser} reads into ({@link TensorFuser#WINDOW_BYTES}), and the same memory as a segment. */
+    final ByteBuffer[] window;
+    final MemorySegment[] in;
+    /** The window of base elements {@link CoreTransplant} reads, holding elements [baseFrom, baseTo) of {@code baseOf}'s tensor. */
+    final ByteBuffer baseWindow;
+    final MemorySegment baseIn;
+    Object baseOf;
+    long baseFrom;
+    long baseTo;
     final int[] batch = new int[256];
     final BlockCodec.Bits bits;
 
@@ -59,5 +69,13 @@ final class FusionScratch {
         // off-heap, so the file write needs no copy; at least one block of the largest output dtype (F64)
         outBlock = Arena.ofAuto().allocate(Math.max(TensorFuser.WRITE_BYTES, 8L * block), 64);
         bits = new BlockCodec.Bits(block);
+        window = new ByteBuffer[n];
+        in = new MemorySegment[n];
+        for (int j = 0; j < n; j++) {
+            window[j] = ByteBuffer.allocateDirect(TensorFuser.WINDOW_BYTES);
+            in[j] = MemorySegment.ofBuffer(window[j]);
+        }
+        baseWindow = ByteBuffer.allocateDirect(TensorFuser.WINDOW_BYTES);
+        baseIn = MemorySegment.ofBuffer(baseWindow);
     }
 }

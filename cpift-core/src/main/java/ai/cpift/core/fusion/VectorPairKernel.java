@@ -13,7 +13,7 @@ import java.nio.ByteOrder;
 
 /**
  * {@link PairKernel} with SIMD lanes (Vector API), bit-identical to it. BF16 pairs are read
- * straight from the mapped tensors as 32-bit lanes: the even element is the lane shifted left by
+ * straight from the tensors' bytes as 32-bit lanes: the even element is the lane shifted left by
  * 16, the odd one the lane with its low half cleared, so there is no decoding pass and no
  * widening conversion. The Gram block keeps its 32 accumulators per entry in two float vectors;
  * the merge converts to double, sums in task order and converts back to float32 in lanes.
