@@ -16,8 +16,8 @@ import java.util.Locale;
 
 /**
  * The two streamed passes over one floating tensor, chunk by chunk ({@code chunk} elements, the
- * unit of parallel work), each chunk read in windows of at most {@link #WINDOW_BYTES} bytes of every
- * task and walked in blocks, so the buffers stay small whatever the tensor size:
+ * unit of parallel work), each chunk read in windows of at most {@link #WINDOW_BYTES} bytes of
+ * every task and walked in blocks, so the buffers stay small whatever the tensor size:
  * <ol>
  *   <li>{@link #gram}: the chunk's part of the Gram matrix G_jk = θ_j·θ_k. When every task is
  *       BF16, {@link PairKernel} reads the windows directly and sums each
@@ -30,8 +30,9 @@ import java.util.Locale;
  *   <li>{@link #write}: the chunk of the output, Σ_j c_j θ_j in double rounded once to float32,
  *       the core elements overwritten ({@link CoreTransplant}), encoded into the output dtype,
  *       block by block into a buffer of up to {@link #WRITE_BYTES} that is then written to the
- *       output file at its offset ({@link Output}). BF16 tasks into a BF16 output go straight from the windows into the
- *       buffer ({@link PairKernel#combine}, then {@link CoreTransplant#applyBf16} in place).</li>
+ *       output file at its offset ({@link Output}). BF16 tasks into a BF16 output go straight from
+ *       the windows into the buffer ({@link PairKernel#combine}, then
+ *       {@link CoreTransplant#applyBf16} in place).</li>
  * </ol>
  * The tasks (and the base, {@link CoreTransplant}) are read with positional reads into each
  * thread's windows, not through their memory mappings. Measured on the 2-core VM of the bench, a
