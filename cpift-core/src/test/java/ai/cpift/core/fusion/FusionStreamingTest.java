@@ -10,12 +10,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Random;
-import java.util.TreeSet;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -23,9 +19,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The streamed, chunked, parallel fusion against the method computed directly in memory: the
- * recursion of {@link Slerp#merge} on whole tensors, then the cores transplanted element by
- * element by a plain loop written here.
+ * The streamed, chunked, parallel fusion against the method computed directly in memory
+ * ({@link FusionFixture}): the recursion of {@link Slerp#merge} on whole tensors, then the cores
+ * transplanted element by element by a plain loop.
  */
 class FusionStreamingTest {
     static final Map<String, long[]> SHAPES = new LinkedHashMap<>();
@@ -36,98 +32,19 @@ class FusionStreamingTest {
         SHAPES.put("n", new long[]{5});        // smaller than a block
     }
 
-    static final double[] WEIGHTS = {1, 2, 0.5};
-    static final int N = 3;
+    static final int N = FusionFixture.N;
 
     @TempDir
     Path dir;
-    final Map<String, float[]> base = new LinkedHashMap<>();
-    final List<Map<String, float[]>> models = new ArrayList<>();
-    final List<Map<String, int[]>> cores = new ArrayList<>();
-    final List<FusionTask> tasks = new ArrayList<>();
+    FusionFixture fx;
 
-    /** Writes base and tasks in {@code dtype}; the values kept for the expectations are the stored ones. */
+    /** Writes base and tasks in {@code dtype}; task 1's mask leaves tensor "e" out entirely. */
     void build(DType dtype) throws Exception {
-        Random r = new Random(42);
-        TinyModel b = new TinyModel();
-        for (var e : SHAPES.entrySet()) {
-            float[] v = new float[(int) ai.cpift.core.safetensors.TensorInfo.numel(e.getValue())];
-            for (int i = 0; i < v.length; i++) {
-                v[i] = stored(dtype, (float) (r.nextGaussian() * 0.02));
-            }
-            base.put(e.getKey(), v);
-            b.f(e.getKey(), dtype, e.getValue(), v);
-        }
-        b.write(dir.resolve("base"));
-        for (int t = 0; t < N; t++) {
-            TinyModel m = new TinyModel();
-            Map<String, float[]> values = new LinkedHashMap<>();
-            Map<String, int[]> core = new LinkedHashMap<>();
-            for (var e : SHAPES.entrySet()) {
-                float[] v = base.get(e.getKey()).clone();
-                TreeSet<Integer> c = new TreeSet<>();
-                for (int i = 0; i < v.length; i++) {
-                    v[i] += (float) (r.nextGaussian() * 0.002);
-                    // a shared hot spot every 10th element plus scattered ones, so cores overlap
-                    if ((i % 10 == 0 && r.nextDouble() < 0.5) || r.nextDouble() < 0.03) {
-                        v[i] += (float) (r.nextGaussian() * 0.05);
-                        c.add(i);
-                    }
-                    v[i] = stored(dtype, v[i]);
-                }
-                values.put(e.getKey(), v);
-                m.f(e.getKey(), dtype, e.getValue(), v);
-                core.put(e.getKey(), c.stream().mapToInt(Integer::intValue).toArray());
-            }
-            String name = "task" + t;
-            Path ck = m.write(dir.resolve(name));
-            // task 1's mask leaves tensor "e" out entirely: it has no core there
-            Map<String, long[]> listed = new LinkedHashMap<>(SHAPES);
-            if (t == 1) {
-                listed.remove("e");
-                core.remove("e");
-            }
-            Path mask = TinyModel.mask(dir.resolve(name + ".mask"), name, listed, core);
-            models.add(values);
-            cores.add(core);
-            tasks.add(new FusionTask(name, ck, mask, WEIGHTS[t]));
-        }
-    }
-
-    static float stored(DType dtype, float v) {
-        return dtype == DType.BF16 ? CoreFusionTest.roundBf16(v) : v;
-    }
-
-    /** The method in memory: merge, then each element to the task with the largest |Δ| among those holding it, first on ties. */
-    float[] expected(String tensor, long[] transplanted, long[] conflicts) {
-        List<float[]> thetas = models.stream().map(m -> m.get(tensor)).toList();
-        float[] out = Slerp.merge(thetas, WEIGHTS);
-        float[] theta0 = base.get(tensor);
-        for (int i = 0; i < out.length; i++) {
-            int winner = -1;
-            int holders = 0;
-            for (int t = 0; t < N; t++) {
-                int[] c = cores.get(t).getOrDefault(tensor, new int[0]);
-                if (java.util.Arrays.binarySearch(c, i) >= 0) {
-                    holders++;
-                    if (winner < 0 || Math.abs(thetas.get(t)[i] - theta0[i]) > Math.abs(thetas.get(winner)[i] - theta0[i])) {
-                        winner = t;
-                    }
-                }
-            }
-            if (winner >= 0) {
-                out[i] = thetas.get(winner)[i];
-                transplanted[winner]++;
-            }
-            if (holders > 1) {
-                conflicts[0]++;
-            }
-        }
-        return out;
+        fx = new FusionFixture(SHAPES).build(dir, 42, 0.03, dtype, new DType[]{dtype, dtype, dtype}, "e");
     }
 
     FusionReport fuse(String out, FusionOptions o, PairKernel kernel) throws Exception {
-        return CoreFusion.fuse(dir.resolve("base"), tasks, dir.resolve(out), o, FusionProgress.NONE, kernel);
+        return CoreFusion.fuse(dir.resolve("base"), fx.tasks, dir.resolve(out), o, FusionProgress.NONE, kernel);
     }
 
     /** F32 and BF16 inputs, each through the scalar BF16 kernel and the best one this JVM has (the Vector API one under surefire). */
@@ -147,23 +64,17 @@ class FusionStreamingTest {
         for (String name : SHAPES.keySet()) {
             long[] transplanted = new long[N];
             long[] conflicts = new long[1];
-            float[] want = expected(name, transplanted, conflicts);
+            boolean[] inCore = new boolean[(int) ai.cpift.core.safetensors.TensorInfo.numel(SHAPES.get(name))];
+            float[] want = fx.expected(name, transplanted, conflicts, inCore);
             float[] got = TinyModel.read(dir.resolve("out"), name);
-            java.util.Set<Integer> core = new java.util.HashSet<>();
-            cores.forEach(c -> java.util.Arrays.stream(c.getOrDefault(name, new int[0])).forEach(core::add));
             for (int i = 0; i < want.length; i++) {
-                if (core.contains(i)) {
+                if (inCore[i]) {
                     assertEquals(want[i], got[i], name + " core element " + i + ": transplanted values are bit-exact");
                 } else {
                     // merged elements: the recursion rounds acc to float32 between steps, the Gram path once at the
                     // end, so they agree to a few ulps of the inputs' magnitude (not of a result that cancelled);
                     // in BF16 both are then rounded to bf16, which can put them one bf16 ulp apart
-                    float scale = 0;
-                    for (Map<String, float[]> m : models) {
-                        scale = Math.max(scale, Math.abs(m.get(name)[i]));
-                    }
-                    float tol = dtype == DType.BF16 ? Math.ulp(scale) * 65536 : 4 * Math.ulp(scale);
-                    assertEquals(stored(dtype, want[i]), got[i], tol, name + " element " + i);
+                    assertEquals(FusionFixture.stored(dtype, want[i]), got[i], fx.tolerance(name, i, dtype), name + " element " + i);
                 }
             }
             TensorFusion t = r.tensors().stream().filter(x -> x.name().equals(name)).findFirst().orElseThrow();
