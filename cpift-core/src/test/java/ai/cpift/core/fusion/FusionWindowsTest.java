@@ -14,8 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -28,7 +26,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class FusionWindowsTest {
     static final long[] BIG = {600, 500};
-    static final int N = FusionFixture.N;
     static final Map<String, long[]> SHAPES = new LinkedHashMap<>();
 
     static {
@@ -62,23 +59,7 @@ class FusionWindowsTest {
                 "the fixture must span several windows and, in F64, more than one write");
         FusionReport r = CoreFusion.fuse(dir.resolve("base"), fx.tasks, dir.resolve("out"),
                 FusionOptions.defaults().withOutputDtype(out).withThreads(2), FusionProgress.NONE);
-        for (String name : SHAPES.keySet()) {
-            long[] transplanted = new long[N];
-            long[] conflicts = new long[1];
-            boolean[] inCore = new boolean[(int) ai.cpift.core.safetensors.TensorInfo.numel(SHAPES.get(name))];
-            float[] want = fx.expected(name, transplanted, conflicts, inCore);
-            float[] got = TinyModel.read(dir.resolve("out"), name);
-            for (int i = 0; i < want.length; i++) {
-                if (inCore[i]) {
-                    assertEquals(FusionFixture.stored(out, want[i]), got[i], name + " core element " + i + ": transplanted values are exact");
-                } else {
-                    assertEquals(FusionFixture.stored(out, want[i]), got[i], fx.tolerance(name, i, out), name + " element " + i);
-                }
-            }
-            TensorFusion t = r.tensors().stream().filter(x -> x.name().equals(name)).findFirst().orElseThrow();
-            assertArrayEquals(transplanted, t.transplanted().stream().mapToLong(Long::longValue).toArray(), name);
-            assertEquals(conflicts[0], t.conflicts(), name);
-        }
+        fx.assertFused(dir.resolve("out"), r, out);
         assertTrue(r.conflicts() > 10_000, "the fixture must contest elements in every base window: " + r.conflicts());
     }
 
