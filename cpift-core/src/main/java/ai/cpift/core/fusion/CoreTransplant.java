@@ -6,8 +6,6 @@ import ai.cpift.core.tensor.FloatCodec;
 import org.roaringbitmap.BatchIterator;
 import org.roaringbitmap.buffer.ImmutableRoaringBitmap;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import java.util.List;
@@ -218,25 +216,12 @@ final class CoreTransplant {
         if (s.baseOf != this || e < s.baseFrom || e >= s.baseTo) {
             loadBase(e, s);
         }
-        long i = e - s.baseFrom;
-        MemorySegment w = s.baseIn;
-        return switch (base.dtype()) {
-            case BF16 -> Float.intBitsToFloat(w.get(FloatCodec.LE_SHORT, 2 * i) << 16);
-            case F16 -> Float.float16ToFloat(w.get(FloatCodec.LE_SHORT, 2 * i));
-            case F32 -> w.get(FloatCodec.LE_FLOAT, 4 * i);
-            case F64 -> (float) w.get(FloatCodec.LE_DOUBLE, 8 * i);
-            default -> throw new IllegalStateException("tensor '" + base.name() + "' is " + base.dtype() + ", not floating");
-        };
+        return FloatCodec.decodeOne(base.dtype(), s.baseIn, e - s.baseFrom);
     }
 
     private void loadBase(long e, FusionScratch s) {
-        int size = base.dtype().byteSize();
-        long to = Math.min(base.numel(), e + TensorFuser.WINDOW_BYTES / size);
-        try {
-            baseSource.read(base, e * size, s.baseWindow.clear().limit((int) ((to - e) * size)));
-        } catch (IOException x) {
-            throw new UncheckedIOException(x);
-        }
+        long to = Math.min(base.numel(), e + TaskWindows.WINDOW_BYTES / base.dtype().byteSize());
+        TaskWindows.read(baseSource, base, e, to - e, s.baseWindow);
         s.baseOf = this;
         s.baseFrom = e;
         s.baseTo = to;

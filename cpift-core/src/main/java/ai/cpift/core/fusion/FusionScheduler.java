@@ -118,7 +118,7 @@ final class FusionScheduler {
         }
         CoreTransplant cores = new CoreTransplant(t, in.base, in.masks.stream().map(m -> m.bitmap(t.name())).toList(),
                 TensorFuser.pairsLayout(infos));
-        return new TensorFuser(t, infos, in.checkpoints, in.tasks.stream().map(FusionTask::name).toList(), cores, spec.dtype(), out,
+        return new TensorFuser(t, infos, new TaskWindows(infos, in.checkpoints), in.tasks.stream().map(FusionTask::name).toList(), cores, spec.dtype(), out,
                 options.chunkElements(), kernel);
     }
 

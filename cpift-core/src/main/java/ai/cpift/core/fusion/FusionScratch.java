@@ -32,7 +32,7 @@ final class FusionScratch {
     final long[][] marks;
     /** Encoded output blocks, gathered here and written to the file together ({@link TensorFuser#WRITE_BYTES}). */
     final MemorySegment outBlock;
-    /** Per task, the window {@link TensorFuser} reads into ({@link TensorFuser#WINDOW_BYTES}), and the same memory as a segment. */
+    /** Per task, the window {@link TaskWindows} reads into ({@link TaskWindows#WINDOW_BYTES}), and the same memory as a segment. */
     final ByteBuffer[] window;
     final MemorySegment[] in;
     /** The window of base elements {@link CoreTransplant} reads, holding elements [baseFrom, baseTo) of {@code baseOf}'s tensor. */
@@ -72,10 +72,10 @@ final class FusionScratch {
         window = new ByteBuffer[n];
         in = new MemorySegment[n];
         for (int j = 0; j < n; j++) {
-            window[j] = ByteBuffer.allocateDirect(TensorFuser.WINDOW_BYTES);
+            window[j] = ByteBuffer.allocateDirect(TaskWindows.WINDOW_BYTES);
             in[j] = MemorySegment.ofBuffer(window[j]);
         }
-        baseWindow = ByteBuffer.allocateDirect(TensorFuser.WINDOW_BYTES);
+        baseWindow = ByteBuffer.allocateDirect(TaskWindows.WINDOW_BYTES);
         baseIn = MemorySegment.ofBuffer(baseWindow);
     }
 }

@@ -1,23 +1,18 @@
 package ai.cpift.core.fusion;
 
-import ai.cpift.core.checkpoint.Checkpoint;
 import ai.cpift.core.safetensors.DType;
 import ai.cpift.core.safetensors.TensorInfo;
-import ai.cpift.core.tensor.FloatCodec;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
-import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The two streamed passes over one floating tensor, chunk by chunk ({@code chunk} elements, the
- * unit of parallel work), each chunk read in windows of at most {@link #WINDOW_BYTES} bytes of
- * every task and walked in blocks, so the buffers stay small whatever the tensor size:
+ * unit of parallel work), each chunk read in windows of every task ({@link TaskWindows}) and
+ * walked in blocks, so the buffers stay small whatever the tensor size:
  * <ol>
  *   <li>{@link #gram}: the chunk's part of the Gram matrix G_jk = θ_j·θ_k. When every task is
  *       BF16, {@link PairKernel} reads the windows directly and sums each
@@ -34,13 +29,6 @@ import java.util.Locale;
  *       the windows into the buffer ({@link PairKernel#combine}, then
  *       {@link CoreTransplant#applyBf16} in place).</li>
  * </ol>
- * The tasks (and the base, {@link CoreTransplant}) are read with positional reads into each
- * thread's windows, not through their memory mappings. Measured on the 2-core VM of the bench, a
- * first pass over a fresh mapping of a 1 GB checkpoint in the page cache took 0.13–0.15 s
- * (touching one byte per 4 KiB page alone 0.09–0.13 s: page faults and page-table walks), a second
- * pass 0.03 s, and pread into a reused buffer of 128 KiB or more 0.04 s. Two passes by pread cost
- * less than the first touch of the mapping, and the kernels read windows that sit in the core's
- * cache.
  * The output is written with positional writes of filled buffers rather than through a mapping
  * of the new file: a store to a page of a new mapped file first faults it in and zero-fills it,
  * a cost (the kernel's memset, and the hypervisor's where the VM's memory has been handed back)
@@ -70,15 +58,10 @@ final class TensorFuser {
      * spend less time there and in system calls.
      */
     static final int WRITE_BYTES = 2 << 20;
-    /**
-     * The bytes of each task tensor read per window (and of the base, {@link CoreTransplant}): N + 1
-     * windows a thread, together well inside the core's L2 cache.
-     */
-    static final int WINDOW_BYTES = 128 << 10;
 
     private final TensorInfo base;
     private final List<TensorInfo> infos;
-    private final List<Checkpoint> sources;
+    private final TaskWindows windows;
     private final List<String> taskNames;
     private final CoreTransplant cores;
     private final DType outDtype;
@@ -89,18 +72,16 @@ final class TensorFuser {
     private final PairKernel kernel;
     /** BF16 tasks into a BF16 output: merged straight from the windows into the output block by {@link #kernel}. */
     private final boolean bf16Out;
-    /** The largest element size of the task tensors: a window holds {@link #WINDOW_BYTES} / this elements. */
-    private final int elementBytes;
 
     /**
      * @param infos   the task tensors, in task order
-     * @param sources the task checkpoints they are read from, in the same order
+     * @param windows how they are read
      */
-    TensorFuser(TensorInfo base, List<TensorInfo> infos, List<Checkpoint> sources, List<String> taskNames,
+    TensorFuser(TensorInfo base, List<TensorInfo> infos, TaskWindows windows, List<String> taskNames,
                 CoreTransplant cores, DType outDtype, Output out, int chunk, PairKernel kernel) {
         this.base = base;
         this.infos = infos;
-        this.sources = sources;
+        this.windows = windows;
         this.taskNames = taskNames;
         this.cores = cores;
         this.outDtype = outDtype;
@@ -110,7 +91,6 @@ final class TensorFuser {
         this.pairs = pairsLayout(infos);
         this.kernel = kernel;
         this.bf16Out = pairs && outDtype == DType.BF16;
-        this.elementBytes = infos.stream().mapToInt(i -> i.dtype().byteSize()).max().orElseThrow();
     }
 
     /** Blocks are held in pair layout exactly when every task tensor is BF16. */
@@ -139,31 +119,6 @@ final class TensorFuser {
     }
 
     /**
-     * Elements per window for a pass walking blocks of {@code step} elements: whole blocks, so a
-     * chunk is cut into the same blocks whatever the window, and the sums do not change with it.
-     */
-    private long span(int step) {
-        long elements = WINDOW_BYTES / elementBytes;
-        if (elements < step) {
-            throw new IllegalStateException("a window of " + WINDOW_BYTES + " bytes holds no block of " + step + " elements");
-        }
-        return elements / step * step;
-    }
-
-    /** Reads elements [from, from+len) of every task tensor into the thread's windows, {@code s.in[j]} from element 0. */
-    private void load(long from, int len, FusionScratch s) {
-        for (int j = 0; j < n; j++) {
-            int size = infos.get(j).dtype().byteSize();
-            ByteBuffer w = s.window[j].clear().limit(len * size);
-            try {
-                sources.get(j).read(infos.get(j), from * size, w);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-    }
-
-    /**
      * Chunk {@code c}'s part of the Gram matrix, upper triangle packed row by row. BF16 tasks go
      * through {@link #kernel} (float32 accumulators per block, double across blocks); should a
      * float32 accumulator overflow, or other dtypes, the chunk is summed in double throughout.
@@ -177,7 +132,7 @@ final class TensorFuser {
         }
         for (int j = 0, p = 0; j < n; p += n - j, j++) {
             if (!Double.isFinite(g[p])) {
-                throw nonFinite(j, start, end, s);
+                throw NonFiniteTask.error(windows, j, infos.get(j), taskNames.get(j), start, end, s);
             }
         }
         return g;
@@ -189,10 +144,10 @@ final class TensorFuser {
             Arrays.fill(lane, 0.0);
         }
         int block = Math.min(PAIR_GRAM_BLOCK, block());
-        long span = span(block);
+        long span = windows.span(block);
         for (long w = start; w < end; w += span) {
             int len = (int) Math.min(span, end - w);
-            load(w, len, s);
+            windows.load(w, len, s);
             for (int b = 0; b < len; b += block) {
                 kernel.gram(s.in, n, b, Math.min(block, len - b), s);
             }
@@ -218,10 +173,10 @@ final class TensorFuser {
         for (double[] lane : s.lanes) {
             Arrays.fill(lane, 0, used, 0.0);
         }
-        long span = span(block);
+        long span = windows.span(block);
         for (long w = start; w < end; w += span) {
             int windowLen = (int) Math.min(span, end - w);
-            load(w, windowLen, s);
+            windows.load(w, windowLen, s);
             for (int b = 0; b < windowLen; b += block) {
                 int len = Math.min(block, windowLen - b);
                 decode(b, len, s);
@@ -256,12 +211,12 @@ final class TensorFuser {
         long[] stats = new long[n + 1];
         cores.startChunk(start, end, s);
         int step = bf16Out ? pairBlock() : block();
-        long span = span(step);
+        long span = windows.span(step);
         long room = s.outBlock.byteSize() / outDtype.byteSize();
         long pending = start;
         for (long w = start; w < end; w += span) {
             long windowEnd = Math.min(end, w + span);
-            load(w, (int) (windowEnd - w), s);
+            windows.load(w, (int) (windowEnd - w), s);
             for (long b = w; b < windowEnd; b += step) {
                 int len = (int) Math.min(step, windowEnd - b);
                 if (b - pending + len > room) {
@@ -317,39 +272,5 @@ final class TensorFuser {
             }
         }
         return g;
-    }
-
-    private FusionInputException nonFinite(int task, long start, long end, FusionScratch s) {
-        long span = span(block());
-        for (long w = start; w < end; w += span) {
-            long windowEnd = Math.min(end, w + span);
-            load(w, (int) (windowEnd - w), s);
-            for (long b = w; b < windowEnd; b += block()) {
-                int len = (int) Math.min(block(), windowEnd - b);
-                FloatCodec.decode(infos.get(task).dtype(), s.in[task], b - w, s.x[task], 0, len);
-                for (int i = 0; i < len; i++) {
-                    float v = s.x[task][i];
-                    if (!Float.isFinite(v)) {
-                        return new FusionInputException(String.format(Locale.ROOT,
-                                "task '%s' checkpoint %s: tensor '%s' element %d (index %s) is %s; fusion needs finite weights:"
-                                        + " the probe fine-tune diverged, re-run it (e.g. with a lower learning rate) or leave the task out",
-                                taskNames.get(task), sources.get(task).path(), base.name(), b + i, index(b + i), v));
-                    }
-                }
-            }
-        }
-        return new FusionInputException("task '" + taskNames.get(task) + "' checkpoint " + sources.get(task).path() + ": tensor '"
-                + base.name() + "' has a non-finite sum of squares; fusion needs finite weights");
-    }
-
-    /** The row-major multi-index of a flat element index. */
-    private String index(long flat) {
-        long[] shape = base.shape();
-        List<Long> idx = new ArrayList<>();
-        for (int d = shape.length - 1; d >= 0; d--) {
-            idx.addFirst(shape[d] == 0 ? 0 : flat % shape[d]);
-            flat = shape[d] == 0 ? 0 : flat / shape[d];
-        }
-        return idx.toString();
     }
 }

@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Fusion of a tensor much larger than one read window ({@link TensorFuser#WINDOW_BYTES}), in the
+ * Fusion of a tensor much larger than one read window ({@link TaskWindows#WINDOW_BYTES}), in the
  * default chunk of 2^20 elements: each chunk is read in several windows of the tasks, the base is
  * read in several windows for the contested elements, and with an F64 output the gathered output
  * ({@link TensorFuser#WRITE_BYTES}) is written more than once per chunk. The result is checked
@@ -55,7 +55,7 @@ class FusionWindowsTest {
     void aChunkReadInManyWindowsMatchesTheInMemoryMethod(DType baseType, DType[] taskTypes, DType out) throws Exception {
         FusionFixture fx = build(baseType, taskTypes);
         long elements = BIG[0] * BIG[1];
-        assertTrue(elements * 4 > 4L * TensorFuser.WINDOW_BYTES && elements * 8 > TensorFuser.WRITE_BYTES,
+        assertTrue(elements * 4 > 4L * TaskWindows.WINDOW_BYTES && elements * 8 > TensorFuser.WRITE_BYTES,
                 "the fixture must span several windows and, in F64, more than one write");
         FusionReport r = CoreFusion.fuse(dir.resolve("base"), fx.tasks, dir.resolve("out"),
                 FusionOptions.defaults().withOutputDtype(out).withThreads(2), FusionProgress.NONE);
